@@ -1,0 +1,1 @@
+"""Input contract: table specs, readers, normalisation and landing of raw extracts."""

@@ -1,0 +1,147 @@
+"""Lands one council's month folder: raw rows, typed staging rows, quarantine and manifest, atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cp_pipeline.extracts.specs import table_specs
+from cp_pipeline.extracts.table_types import (
+    MANIFEST_TYPES,
+    PRESENCE_TYPES,
+    QUARANTINE_COLUMNS,
+    QUARANTINE_TYPES,
+    raw_types,
+    staging_types,
+)
+from cp_pipeline.warehouse.engine import Warehouse
+
+LA_CODE = re.compile(r"^[EWSN]\d{8}$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+def council_months(extracts_dir: Path) -> dict[str, list[str]]:
+    """Every `<LA_CODE>/<YYYY-MM>` folder under the extracts directory; anything else is ignored."""
+    found: dict[str, list[str]] = {}
+    if not extracts_dir.is_dir():
+        return found
+    root = extracts_dir.resolve()
+    for la_dir in sorted(extracts_dir.iterdir()):
+        if not (la_dir.is_dir() and LA_CODE.match(la_dir.name)) or la_dir.is_symlink():
+            continue
+        months = [
+            m.name
+            for m in sorted(la_dir.iterdir())
+            if m.is_dir() and MONTH.match(m.name) and not m.is_symlink() and m.resolve().is_relative_to(root)
+        ]
+        if months:
+            found[la_dir.name] = months
+    return found
+
+
+@dataclass
+class LandingResult:
+    la_code: str
+    extract_month: str
+    action: str  # landed | replaced | unchanged
+    files: int = 0
+    rows_raw: dict[str, int] = field(default_factory=dict)
+    rows_staged: dict[str, int] = field(default_factory=dict)
+    rows_rejected: dict[str, int] = field(default_factory=dict)
+    rows_flagged: int = 0
+    tables_absent: list[str] = field(default_factory=list)
+    file_hashes: dict[str, str] = field(default_factory=dict)
+
+
+def _stored_hashes(warehouse: Warehouse, la_code: str, extract_month: str) -> dict[str, str]:
+    with warehouse.engine.connect() as conn:
+        if not warehouse.table_exists(conn, "dq", "file_manifest"):
+            return {}
+        frame = warehouse.read_frame(
+            "SELECT source_file, file_sha256 FROM dq.file_manifest WHERE la_code = :la AND extract_month = :m",
+            {"la": la_code, "m": extract_month},
+            conn,
+        )
+    return dict(zip(frame["source_file"], frame["file_sha256"], strict=True))
+
+
+def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_month: str) -> LandingResult:
+    """Read, normalise and store one month folder; unchanged files are not landed again."""
+    from cp_pipeline.extracts.normalise import normalise_table
+    from cp_pipeline.extracts.readers import read_month_folder
+
+    folder = read_month_folder(month_dir)
+    hashes = {r.source_file: r.sha256 for r in folder.file_records}
+    previous = _stored_hashes(warehouse, la_code, extract_month)
+    if previous and previous == hashes:
+        return LandingResult(la_code, extract_month, "unchanged", files=len(hashes), file_hashes=hashes)
+
+    loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    result = LandingResult(
+        la_code, extract_month, "replaced" if previous else "landed", files=len(hashes), file_hashes=hashes
+    )
+    where = {"la_code": la_code, "extract_month": extract_month}
+    manifest = pd.DataFrame(
+        [
+            {
+                "la_code": la_code,
+                "extract_month": extract_month,
+                "source_file": r.source_file,
+                "file_sha256": r.sha256,
+                "size_bytes": r.size_bytes,
+                "encoding": r.encoding,
+                "tables": ",".join(r.tables),
+                "loaded_at": loaded_at,
+            }
+            for r in folder.file_records
+        ],
+        columns=list(MANIFEST_TYPES),
+    )
+    sha_by_file = hashes
+    quarantine_frames = []
+    presence = []
+    with warehouse.transaction() as conn:
+        warehouse.ensure_schemas(conn)
+        for name, spec in table_specs().items():
+            reads = folder.tables.get(name)
+            if not reads:
+                # An absent table is not an empty one: clear the month and record the absence.
+                for schema in ("raw", "staging"):
+                    warehouse.delete_where(conn, schema, spec.staging_name, where)
+                result.tables_absent.append(name)
+                presence.append((name, False, 0, 0, 0))
+                continue
+            table = normalise_table(reads, la_code, extract_month)
+            raw = table.raw.copy()
+            raw["file_sha256"] = raw["source_file"].map(sha_by_file)
+            raw["loaded_at"] = loaded_at
+            warehouse.replace_rows(conn, "raw", spec.staging_name, raw, where=where, column_types=raw_types(spec))
+            warehouse.replace_rows(
+                conn, "staging", spec.staging_name, table.staged, where=where, column_types=staging_types(spec)
+            )
+            rejected_rows = int(table.rejected[["source_file", "source_line"]].drop_duplicates().shape[0])
+            result.rows_raw[name] = len(raw)
+            result.rows_staged[name] = len(table.staged)
+            result.rows_rejected[name] = rejected_rows
+            result.rows_flagged += len(table.flags)
+            presence.append((name, True, len(raw), len(table.staged), rejected_rows))
+            quarantine_frames += [table.rejected, table.flags]
+        quarantine = pd.concat([f for f in quarantine_frames if len(f)], ignore_index=True) if any(
+            len(f) for f in quarantine_frames
+        ) else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+        quarantine = quarantine.reindex(columns=QUARANTINE_COLUMNS)
+        quarantine["stage"] = "ingest"
+        warehouse.replace_rows(
+            conn, "dq", "quarantine", quarantine, where=where | {"stage": "ingest"}, column_types=QUARANTINE_TYPES
+        )
+        warehouse.replace_rows(conn, "dq", "file_manifest", manifest, where=where, column_types=MANIFEST_TYPES)
+        presence_frame = pd.DataFrame(
+            [(la_code, extract_month, *p) for p in presence], columns=list(PRESENCE_TYPES)
+        )
+        warehouse.replace_rows(
+            conn, "dq", "extract_tables", presence_frame, where=where, column_types=PRESENCE_TYPES
+        )
+    return result

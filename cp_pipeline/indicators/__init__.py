@@ -1,0 +1,1 @@
+"""Indicators: the scorecard catalogue, targets, benchmarks, RAG and trends."""

@@ -1,0 +1,1 @@
+"""Orchestration: Dagster assets, partitions, schedules, sensors and resources."""

@@ -1,0 +1,22 @@
+"""Assembles the Definitions object from assets, jobs, schedules, sensors and resources."""
+
+from __future__ import annotations
+
+from dagster import Definitions, in_process_executor
+
+from cp_pipeline.settings import Settings
+
+
+def build_definitions(settings: Settings | None = None) -> Definitions:
+    from cp_pipeline.orchestration.assets import ALL_ASSETS
+    from cp_pipeline.orchestration.jobs import monthly_scorecard_job, reference_job
+    from cp_pipeline.orchestration.resources import default_resources
+
+    return Definitions(
+        assets=ALL_ASSETS,
+        jobs=[monthly_scorecard_job, reference_job],
+        resources=default_resources(settings),
+        # One process per run: a month's ~50 steps share a warehouse connection instead of
+        # starting 50 Python processes (DuckDB also allows only one writing process).
+        executor=in_process_executor,
+    )

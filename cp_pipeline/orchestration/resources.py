@@ -1,0 +1,55 @@
+"""Dagster resources: where the extracts and reference data are, and the warehouse to write."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from dagster import ConfigurableResource
+
+from cp_pipeline.settings import Settings
+from cp_pipeline.warehouse.engine import Warehouse
+
+
+@cache
+def _warehouse(url: str) -> Warehouse:
+    # One engine per URL per process: DuckDB allows a single writing process, and
+    # PostgreSQL connections are pooled across the run's steps.
+    return Warehouse(url)
+
+
+class WarehouseResource(ConfigurableResource):
+    """The warehouse, as a SQLAlchemy URL (DuckDB file by default, PostgreSQL for BI)."""
+
+    url: str
+
+    def get(self) -> Warehouse:
+        return _warehouse(self.url)
+
+
+class ExtractsResource(ConfigurableResource):
+    """The extracts folder (`<LA_CODE>/<YYYY-MM>/`) and the reference data folder."""
+
+    extracts_dir: str
+    reference_dir: str
+    publish: bool = False
+
+    @property
+    def extracts_path(self) -> Path:
+        return Path(self.extracts_dir)
+
+    @property
+    def reference_path(self) -> Path:
+        return Path(self.reference_dir)
+
+
+def default_resources(settings: Settings | None = None) -> dict:
+    settings = settings or Settings.from_env()
+    return {
+        "warehouse": WarehouseResource(url=settings.warehouse_url),
+        "extracts": ExtractsResource(
+            extracts_dir=str(settings.extracts_dir),
+            reference_dir=str(settings.reference_dir),
+            publish=settings.publish,
+        ),
+    }

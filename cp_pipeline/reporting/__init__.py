@@ -1,0 +1,1 @@
+"""Reporting: the board scorecard as HTML and XLSX."""

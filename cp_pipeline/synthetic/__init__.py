@@ -1,0 +1,1 @@
+"""Synthetic councils: a deterministic generator of realistic extracts (no real child data)."""

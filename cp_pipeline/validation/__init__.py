@@ -1,0 +1,1 @@
+"""Validation: pandera schemas, Great Expectations suites, DfE rules and quarantine."""

@@ -1,0 +1,1 @@
+"""Warehouse: SQL model loader, engine adapters (DuckDB, PostgreSQL) and partition writes."""

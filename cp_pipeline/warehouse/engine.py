@@ -1,0 +1,208 @@
+"""One warehouse, two engines: writes frames and runs SQL on DuckDB or PostgreSQL through SQLAlchemy."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, make_url
+
+from cp_pipeline.settings import redact_url
+
+log = logging.getLogger(__name__)
+
+SCHEMAS = ("raw", "staging", "dq", "warehouse", "mart", "bi")
+
+# Logical column types used across the project, and what each engine calls them.
+SQL_TYPES = {
+    "duckdb": {
+        "text": "VARCHAR",
+        "int": "BIGINT",
+        "float": "DOUBLE",
+        "date": "DATE",
+        "timestamp": "TIMESTAMP",
+        "bool": "BOOLEAN",
+    },
+    "postgresql": {
+        "text": "TEXT",
+        "int": "BIGINT",
+        "float": "DOUBLE PRECISION",
+        "date": "DATE",
+        "timestamp": "TIMESTAMP",
+        "bool": "BOOLEAN",
+    },
+}
+
+
+def quote_ident(name: str) -> str:
+    """Quote one SQL identifier; names that come from files never reach SQL any other way."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def qualified(schema: str, table: str) -> str:
+    return f"{quote_ident(schema)}.{quote_ident(table)}"
+
+
+def logical_type(series: pd.Series) -> str:
+    """The logical type of a frame column, for creating a table that will hold it."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "timestamp"
+    if dtype == object:
+        sample = series.dropna()
+        if len(sample) and all(type(v).__name__ == "date" for v in sample.head(50)):
+            return "date"
+    return "text"
+
+
+class Warehouse:
+    """A SQLAlchemy engine on the warehouse URL, with the few operations the pipeline needs."""
+
+    def __init__(self, url: str):
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = "duckdb" if parsed.get_backend_name() == "duckdb" else "postgresql"
+        if self.dialect == "duckdb" and parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+    def __repr__(self) -> str:
+        return f"Warehouse({redact_url(self.url)})"
+
+    @cached_property
+    def engine(self) -> sa.Engine:
+        if self.dialect == "postgresql":
+            # pool_pre_ping replaces connections the server dropped between runs.
+            return sa.create_engine(self.url, pool_pre_ping=True, future=True)
+        return sa.create_engine(self.url, future=True)
+
+    def dispose(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+            del self.__dict__["engine"]
+
+    def sql_type(self, logical: str) -> str:
+        return SQL_TYPES[self.dialect][logical]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One atomic unit of work: everything inside is committed together or not at all."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def ensure_schemas(self, conn: Connection | None = None) -> None:
+        if conn is None:
+            with self.transaction() as c:
+                self.ensure_schemas(c)
+            return
+        for schema in SCHEMAS:
+            conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)}"))
+
+    # ---- introspection -------------------------------------------------------------
+    def table_columns(self, conn: Connection, schema: str, table: str) -> list[str]:
+        rows = conn.execute(
+            sa.text(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = :s AND table_name = :t ORDER BY ordinal_position"
+            ),
+            {"s": schema, "t": table},
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def table_exists(self, conn: Connection, schema: str, table: str) -> bool:
+        return bool(self.table_columns(conn, schema, table))
+
+    def read_frame(self, sql: str, params: Mapping | None = None, conn: Connection | None = None) -> pd.DataFrame:
+        if conn is not None:
+            result = conn.execute(sa.text(sql), dict(params or {}))
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        with self.engine.connect() as c:
+            return self.read_frame(sql, params, c)
+
+    # ---- writing -------------------------------------------------------------------
+    def create_table(self, conn: Connection, schema: str, table: str, column_types: Mapping[str, str]) -> None:
+        cols = ", ".join(f"{quote_ident(c)} {self.sql_type(t)}" for c, t in column_types.items())
+        conn.execute(sa.text(f"CREATE TABLE IF NOT EXISTS {qualified(schema, table)} ({cols})"))
+
+    def add_missing_columns(
+        self, conn: Connection, schema: str, table: str, column_types: Mapping[str, str]
+    ) -> None:
+        existing = set(self.table_columns(conn, schema, table))
+        for col, logical in column_types.items():
+            if col not in existing:
+                conn.execute(
+                    sa.text(
+                        f"ALTER TABLE {qualified(schema, table)} ADD COLUMN {quote_ident(col)} "
+                        f"{self.sql_type(logical)}"
+                    )
+                )
+
+    def delete_where(self, conn: Connection, schema: str, table: str, where: Mapping[str, object]) -> None:
+        if not self.table_exists(conn, schema, table):
+            return
+        clause = " AND ".join(f"{quote_ident(k)} = :w{i}" for i, k in enumerate(where))
+        params = {f"w{i}": v for i, v in enumerate(where.values())}
+        conn.execute(sa.text(f"DELETE FROM {qualified(schema, table)} WHERE {clause}"), params)
+
+    def replace_rows(
+        self,
+        conn: Connection,
+        schema: str,
+        table: str,
+        frame: pd.DataFrame,
+        *,
+        where: Mapping[str, object],
+        column_types: Mapping[str, str] | None = None,
+    ) -> int:
+        """Replace the rows matching `where` with `frame`, inside the caller's transaction.
+
+        The table is created (or widened) to fit the frame, so a new month or a new
+        optional column never needs a migration step.
+        """
+        types = {c: logical_type(frame[c]) for c in frame.columns}
+        types.update({c: t for c, t in (column_types or {}).items() if c in frame.columns})
+        self.create_table(conn, schema, table, types)
+        self.add_missing_columns(conn, schema, table, types)
+        self.delete_where(conn, schema, table, where)
+        return self.insert_frame(conn, schema, table, frame, types)
+
+    def insert_frame(
+        self, conn: Connection, schema: str, table: str, frame: pd.DataFrame, types: Mapping[str, str]
+    ) -> int:
+        if frame.empty:
+            return 0
+        columns = list(frame.columns)
+        col_list = ", ".join(quote_ident(c) for c in columns)
+        if self.dialect == "duckdb":
+            raw = conn.connection.driver_connection
+            view = "_cp_insert_frame"
+            raw.register(view, frame)
+            try:
+                select = ", ".join(
+                    f"CAST({quote_ident(c)} AS {self.sql_type(types[c])})" for c in columns
+                )
+                raw.execute(f"INSERT INTO {qualified(schema, table)} ({col_list}) SELECT {select} FROM {view}")
+            finally:
+                raw.unregister(view)
+        else:
+            buffer = io.StringIO()
+            frame.to_csv(buffer, index=False, header=False, date_format="%Y-%m-%d %H:%M:%S")
+            buffer.seek(0)
+            cursor = conn.connection.driver_connection.cursor()
+            with cursor.copy(
+                f"COPY {qualified(schema, table)} ({col_list}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
+                while chunk := buffer.read(1 << 20):
+                    copy.write(chunk)
+        return len(frame)

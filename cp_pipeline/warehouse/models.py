@@ -1,0 +1,300 @@
+"""Reads the SQL model files in dbt_like_sql/, renders them for one month and materialises them.
+
+A model file is one SELECT, named after the table it builds, in a folder named after its
+layer (= its schema): staging/, warehouse/, mart/, bi/. It opens with a YAML header in a
+block comment:
+
+    /*
+    description: One row per episode of care, respite removed.
+    materialized: table          # table (default) or view
+    partitioned: true            # rebuilt per extract month (default true for tables)
+    unique_key: [la_code, extract_month, child, decom]
+    not_null: [child, decom]
+    columns:
+      child: the child's CMS identifier
+    */
+    SELECT ... FROM {{ ref('stg_episodes') }} AS e
+
+Dependencies come only from `{{ ref('model') }}` and `{{ source('schema', 'table') }}`, so
+the asset graph is read off the SQL itself. Inside a partitioned build, a reference to a
+partitioned table renders as a sub-query holding that month only: work done for a month is
+proportional to that month's extract, whatever the history in the warehouse. Always give
+a reference an alias (PostgreSQL 15 needs one for a sub-query). `ref('x', all_months=True)`
+reads every month (trends). Portable helpers for the two engines are macros: see MACROS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import jinja2
+import sqlalchemy as sa
+import yaml
+from sqlalchemy.engine import Connection
+
+from cp_pipeline.warehouse.engine import Warehouse, qualified, quote_ident
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "dbt_like_sql"
+LAYERS = ("staging", "warehouse", "mart", "bi")
+
+# Tables written by Python (ingest, reference loading) that models may read as sources.
+# Everything in these schemas is partitioned by la_code and extract_month unless named here.
+UNPARTITIONED_SOURCES = {
+    ("staging", "ref_population"),
+    ("staging", "ref_benchmarks"),
+    ("staging", "ref_targets"),
+    ("staging", "ref_placement_costs"),
+    ("staging", "ref_postcode_districts"),
+    ("staging", "ref_school_ratings"),
+    ("staging", "ref_las"),
+    ("warehouse", "dim_date"),
+    ("warehouse", "dim_placement_group"),
+    ("mart", "indicator_catalogue"),
+}
+
+_HEADER = re.compile(r"\A\s*/\*(.*?)\*/", re.S)
+_REF = re.compile(r"""\{\{\s*ref\(\s*['"]([\w]+)['"]""")
+_SOURCE = re.compile(r"""\{\{\s*source\(\s*['"]([\w]+)['"]\s*,\s*['"]([\w]+)['"]""")
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    name: str
+    layer: str
+    path: Path
+    body: str
+    description: str = ""
+    materialized: str = "table"
+    partitioned: bool = True
+    unique_key: tuple[str, ...] = ()
+    not_null: tuple[str, ...] = ()
+    columns: Mapping[str, str] = field(default_factory=dict)
+    refs: tuple[str, ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def schema(self) -> str:
+        return self.layer
+
+    @property
+    def code_version(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()[:12]
+
+
+def parse_model(path: Path, layer: str) -> SqlModel:
+    text = path.read_text(encoding="utf-8")
+    match = _HEADER.match(text)
+    header = yaml.safe_load(match.group(1)) if match else {}
+    header = header or {}
+    body = text[match.end() :] if match else text
+    materialized = header.get("materialized", "table")
+    return SqlModel(
+        name=path.stem,
+        layer=layer,
+        path=path,
+        body=body.strip().rstrip(";"),
+        description=str(header.get("description", "")).strip(),
+        materialized=materialized,
+        partitioned=bool(header.get("partitioned", materialized == "table")),
+        unique_key=tuple(header.get("unique_key") or ()),
+        not_null=tuple(header.get("not_null") or ()),
+        columns={str(k): str(v) for k, v in (header.get("columns") or {}).items()},
+        refs=tuple(dict.fromkeys(_REF.findall(body))),
+        sources=tuple(dict.fromkeys(_SOURCE.findall(body))),
+    )
+
+
+@cache
+def load_models(root: Path = MODELS_DIR) -> dict[str, SqlModel]:
+    """Every model under root, in dependency order (a model after everything it refs)."""
+    found: dict[str, SqlModel] = {}
+    for layer in LAYERS:
+        for path in sorted((root / layer).rglob("*.sql")):
+            if path.name.startswith("_"):
+                continue  # fragments (e.g. indicator SQL) are rendered by their owners
+            model = parse_model(path, layer)
+            if model.name in found:
+                raise ValueError(f"two models are named {model.name}: {found[model.name].path} and {path}")
+            found[model.name] = model
+    for model in found.values():
+        for ref in model.refs:
+            if ref not in found:
+                raise ValueError(f"{model.path.name} refs unknown model {ref!r}")
+    order = TopologicalSorter({m.name: set(m.refs) for m in found.values()}).static_order()
+    return {name: found[name] for name in order}
+
+
+# ---- rendering ------------------------------------------------------------------------
+
+
+def month_bounds(extract_month: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a 'YYYY-MM' month (the last day is the period end P)."""
+    first = dt.date.fromisoformat(extract_month + "-01")
+    next_first = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, next_first - dt.timedelta(days=1)
+
+
+def _sql_date(day: dt.date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+def _macros(dialect: str) -> dict:
+    def add_months(expr: str, months: int | str) -> str:
+        # Both engines clamp to the month's length (31 Jul + 6 months = 31 Jan), as the spec reads.
+        return f"CAST({expr} + INTERVAL '{int(months)} months' AS DATE)"
+
+    def add_days(expr: str, days: int | str) -> str:
+        return f"CAST({expr} + {int(days)} * INTERVAL '1 day' AS DATE)"
+
+    def age_years(dob: str, at: str) -> str:
+        return (
+            f"(CAST(EXTRACT(YEAR FROM {at}) AS INTEGER) - CAST(EXTRACT(YEAR FROM {dob}) AS INTEGER) - "
+            f"CASE WHEN EXTRACT(MONTH FROM {at}) * 100 + EXTRACT(DAY FROM {at}) < "
+            f"EXTRACT(MONTH FROM {dob}) * 100 + EXTRACT(DAY FROM {dob}) THEN 1 ELSE 0 END)"
+        )
+
+    def days_between(start: str, end: str) -> str:
+        return f"(CAST({end} AS DATE) - CAST({start} AS DATE))"
+
+    def hours_between(start: str, end: str) -> str:
+        if dialect == "duckdb":
+            return f"(epoch(CAST({end} AS TIMESTAMP)) - epoch(CAST({start} AS TIMESTAMP))) / 3600.0"
+        return f"(EXTRACT(EPOCH FROM (CAST({end} AS TIMESTAMP) - CAST({start} AS TIMESTAMP))) / 3600.0)"
+
+    def month_start(expr: str) -> str:
+        return f"CAST(DATE_TRUNC('month', {expr}) AS DATE)"
+
+    return {
+        "add_months": add_months,
+        "add_days": add_days,
+        "age_years": age_years,
+        "days_between": days_between,
+        "hours_between": hours_between,
+        "month_start": month_start,
+    }
+
+
+MACROS = sorted(_macros("duckdb"))
+
+_jinja = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+
+
+def render(model_body: str, models: Mapping[str, SqlModel], dialect: str, extract_month: str | None) -> str:
+    """The model's SQL for one month (or, with no month, over every month)."""
+
+    def is_partitioned(schema: str, table: str) -> bool:
+        if (schema, table) in UNPARTITIONED_SOURCES:
+            return False
+        model = models.get(table)
+        if model is not None and model.schema == schema:
+            return model.partitioned
+        return True
+
+    def relation(schema: str, table: str, all_months: bool) -> str:
+        name = qualified(schema, table)
+        if extract_month is None or all_months or not is_partitioned(schema, table):
+            return name
+        return f"(SELECT * FROM {name} WHERE extract_month = '{extract_month}')"
+
+    def ref(name: str, all_months: bool = False) -> str:
+        model = models[name]
+        return relation(model.schema, model.name, all_months)
+
+    def source(schema: str, table: str, all_months: bool = False) -> str:
+        return relation(schema, table, all_months)
+
+    context: dict = {"ref": ref, "source": source, "dialect": dialect, **_macros(dialect)}
+    if extract_month is not None:
+        first, last = month_bounds(extract_month)
+        context.update(
+            extract_month=f"'{extract_month}'",
+            period_end=_sql_date(last),
+            month_first_day=_sql_date(first),
+        )
+    return _jinja.from_string(model_body).render(**context)
+
+
+# ---- materialising -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    model: str
+    extract_month: str | None
+    rows: int
+
+
+def _result_columns(conn: Connection, sql: str) -> list[str]:
+    return list(conn.execute(sa.text(f"SELECT * FROM ({sql}) AS model_output LIMIT 0")).keys())
+
+
+def build_model(
+    warehouse: Warehouse, model: SqlModel, extract_month: str | None, models: Mapping[str, SqlModel] | None = None
+) -> BuildResult:
+    """Materialise one model for one month in a single transaction (all of it or none of it)."""
+    models = models or load_models()
+    sql = render(model.body, models, warehouse.dialect, extract_month if model.partitioned else None)
+    target = qualified(model.schema, model.name)
+    with warehouse.transaction() as conn:
+        if model.materialized == "view":
+            conn.execute(sa.text(f"DROP VIEW IF EXISTS {target}"))
+            conn.execute(sa.text(f"CREATE VIEW {target} AS {sql}"))
+            return BuildResult(model.name, None, 0)
+        if not model.partitioned:
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS {target}"))
+            conn.execute(sa.text(f"CREATE TABLE {target} AS SELECT * FROM ({sql}) AS model_output"))
+            rows = conn.execute(sa.text(f"SELECT COUNT(*) FROM {target}")).scalar_one()
+            return BuildResult(model.name, None, int(rows))
+        columns = _result_columns(conn, sql)
+        if "extract_month" not in columns:
+            raise ValueError(f"{model.path.name}: a partitioned model must output extract_month")
+        existing = warehouse.table_columns(conn, model.schema, model.name)
+        if existing and existing != columns:
+            # The model's columns changed: its old months no longer fit and are rebuilt as stale.
+            conn.execute(sa.text(f"DROP TABLE {target}"))
+            existing = []
+        if not existing:
+            conn.execute(sa.text(f"CREATE TABLE {target} AS SELECT * FROM ({sql}) AS model_output LIMIT 0"))
+        conn.execute(sa.text(f"DELETE FROM {target} WHERE extract_month = :m"), {"m": extract_month})
+        col_list = ", ".join(quote_ident(c) for c in columns)
+        result = conn.execute(
+            sa.text(f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM ({sql}) AS model_output")
+        )
+        return BuildResult(model.name, extract_month, int(result.rowcount or 0))
+
+
+def check_model(warehouse: Warehouse, model: SqlModel, extract_month: str | None) -> dict[str, int]:
+    """Counts of rows breaking the model's declared tests (unique key, not-null columns)."""
+    if model.materialized == "view":
+        return {}
+    target = qualified(model.schema, model.name)
+    where = "WHERE extract_month = :m" if model.partitioned and extract_month else ""
+    params = {"m": extract_month} if where else {}
+    failures: dict[str, int] = {}
+    with warehouse.engine.connect() as conn:
+        if model.unique_key:
+            keys = ", ".join(quote_ident(k) for k in model.unique_key)
+            failures["unique_key"] = int(
+                conn.execute(
+                    sa.text(
+                        f"SELECT COUNT(*) FROM (SELECT {keys} FROM {target} {where} "
+                        f"GROUP BY {keys} HAVING COUNT(*) > 1) AS duplicates"
+                    ),
+                    params,
+                ).scalar_one()
+            )
+        for column in model.not_null:
+            clause = f"{where} AND" if where else "WHERE"
+            failures[f"not_null:{column}"] = int(
+                conn.execute(
+                    sa.text(f"SELECT COUNT(*) FROM {target} {clause} {quote_ident(column)} IS NULL"), params
+                ).scalar_one()
+            )
+    return failures

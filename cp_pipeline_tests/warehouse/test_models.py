@@ -1,0 +1,68 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from cp_pipeline.warehouse.calendar import build_dim_date, load_dim_date
+from cp_pipeline.warehouse.models import load_models, month_bounds, parse_model, render
+
+
+def test_models_are_in_dependency_order():
+    names = list(load_models())
+    for name, model in load_models().items():
+        for ref in model.refs:
+            assert names.index(ref) < names.index(name), f"{name} built before {ref}"
+
+
+def test_a_partitioned_reference_reads_only_its_month(tmp_path: Path):
+    path = tmp_path / "fct_x.sql"
+    path.write_text("/*\ndescription: x\n*/\nSELECT * FROM {{ source('staging', 'episodes') }} AS e")
+    model = parse_model(path, "warehouse")
+    sql = render(model.body, {}, "duckdb", "2024-03")
+    assert "WHERE extract_month = '2024-03'" in sql
+    assert model.sources == (("staging", "episodes"),)
+
+
+def test_month_bounds_give_the_period_end():
+    assert month_bounds("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert month_bounds("2024-12") == (dt.date(2024, 12, 1), dt.date(2024, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [("2025-02-28", -6, "2024-08-28"), ("2024-07-31", 6, "2025-01-31"), ("2024-10-15", 3, "2025-01-15"),
+     ("2024-08-31", -6, "2024-02-29")],
+)
+def test_month_arithmetic_clamps_like_the_spec(warehouse, start, months, expected):
+    sql = render("SELECT {{ add_months(\"DATE '" + start + "'\", " + str(months) + ") }} AS d", {}, warehouse.dialect, None)
+    assert warehouse.read_frame(sql)["d"].iloc[0] == dt.date.fromisoformat(expected)
+
+
+def test_twentieth_working_day_skips_christmas_bank_holidays(warehouse):
+    load_dim_date(warehouse)
+    sql = """
+        SELECT later.date_day FROM warehouse.dim_date AS d
+        JOIN warehouse.dim_date AS later
+          ON later.working_day_number = d.working_day_number + 20 AND later.is_working_day
+        WHERE d.date_day = DATE '2024-12-20'
+    """
+    assert warehouse.read_frame(sql)["date_day"].iloc[0] == dt.date(2025, 1, 22)
+
+
+def test_age_in_whole_years(warehouse):
+    sql = render(
+        "SELECT {{ age_years(\"DATE '2010-03-01'\", \"DATE '2024-02-29'\") }} AS a, "
+        "{{ age_years(\"DATE '2012-02-29'\", \"DATE '2024-02-29'\") }} AS b",
+        {},
+        warehouse.dialect,
+        None,
+    )
+    row = warehouse.read_frame(sql).iloc[0]
+    assert (int(row["a"]), int(row["b"])) == (13, 12)
+
+
+def test_calendar_marks_weekends_and_bank_holidays():
+    days = build_dim_date(dt.date(2024, 12, 20), dt.date(2024, 12, 31)).set_index("date_day")
+    assert days.loc[dt.date(2024, 12, 25), "is_bank_holiday"]
+    assert days.loc[dt.date(2024, 12, 21), "is_weekend"]
+    assert days.loc[dt.date(2024, 12, 23), "is_working_day"]
