@@ -37,6 +37,8 @@ class Column:
     optional_column: bool = False
     end_of: str | None = None
     date_of_birth: bool = False
+    future_ok: bool = False
+    personal: bool = False
     min: float | None = None
     max: float | None = None
 

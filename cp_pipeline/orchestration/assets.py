@@ -1,6 +1,5 @@
 """Dagster assets: landing and staging of extracts, reference data, one asset per SQL model, the scorecard."""
 
-from __future__ import annotations
 
 import time
 from collections import Counter

@@ -9,12 +9,16 @@ from cp_pipeline.settings import Settings
 
 def build_definitions(settings: Settings | None = None) -> Definitions:
     from cp_pipeline.orchestration.assets import ALL_ASSETS
-    from cp_pipeline.orchestration.jobs import monthly_scorecard_job, reference_job
+    from cp_pipeline.orchestration.jobs import monthly_scorecard_job
     from cp_pipeline.orchestration.resources import default_resources
+    from cp_pipeline.orchestration.schedules import monthly_scorecard_schedule
+    from cp_pipeline.orchestration.sensors import new_extract_sensor
 
     return Definitions(
         assets=ALL_ASSETS,
-        jobs=[monthly_scorecard_job, reference_job],
+        jobs=[monthly_scorecard_job],
+        schedules=[monthly_scorecard_schedule],
+        sensors=[new_extract_sensor],
         resources=default_resources(settings),
         # One process per run: a month's ~50 steps share a warehouse connection instead of
         # starting 50 Python processes (DuckDB also allows only one writing process).

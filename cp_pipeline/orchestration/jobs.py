@@ -1,25 +1,20 @@
-"""Jobs: the monthly scorecard job (every partitioned asset) and the reference refresh job."""
+"""The monthly scorecard job: every asset, for one month or a range of months, as one run."""
 
 from __future__ import annotations
 
 from dagster import AssetSelection, define_asset_job
 
-from cp_pipeline.orchestration.partitions import SINGLE_RUN  # noqa: F401  (documented here)
+from cp_pipeline.orchestration.assets import MONTHLY
 
-# Reference data, the calendar and the catalogue are not monthly: they are rebuilt whole.
-REFERENCE_SELECTION = AssetSelection.keys(
-    ["staging", "reference_data"], ["warehouse", "dim_date"], ["mart", "indicator_catalogue"]
-)
+# The run queue (dagster.yaml) lets one run with this tag write the warehouse at a time.
+WRITES_WAREHOUSE = {"cp_pipeline/writes": "warehouse"}
 
-reference_job = define_asset_job(
-    "refresh_reference",
-    selection=REFERENCE_SELECTION,
-    description="Reload reference data, the working-day calendar and the indicator catalogue.",
-)
-
+# Unpartitioned assets (reference data, calendar, catalogue, bi views) are rebuilt whole in the
+# same run: they are small, and BI then always sees views that match the tables under them.
 monthly_scorecard_job = define_asset_job(
     "monthly_scorecard",
-    selection=AssetSelection.all() - REFERENCE_SELECTION - AssetSelection.groups("bi"),
-    description="Land, validate and model one or more extract months, then build the scorecard.",
-    tags={"cp_pipeline/job": "monthly_scorecard"},
+    selection=AssetSelection.all(),
+    partitions_def=MONTHLY,
+    description="Land, validate and model one or more extract months, then build the scorecard and report.",
+    tags=WRITES_WAREHOUSE,
 )

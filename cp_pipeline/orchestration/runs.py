@@ -19,12 +19,12 @@ class RunOutcome:
     first_month: str
     last_month: str
     councils: int
-    run_ids: tuple[str, ...]
+    run_id: str
 
     def __str__(self) -> str:
         return (
             f"materialised {self.first_month}..{self.last_month} for {self.councils} council(s) "
-            f"in runs {', '.join(r[:8] for r in self.run_ids)}"
+            f"in Dagster run {self.run_id[:8]}"
         )
 
 
@@ -35,7 +35,7 @@ def _instance() -> DagsterInstance:
 
 
 def run_months(first: str | None = None, last: str | None = None, settings: Settings | None = None) -> RunOutcome:
-    """Materialise the reference assets, then every monthly asset for first..last in ONE run."""
+    """Materialise every asset for the months first..last in ONE Dagster run."""
     settings = settings or Settings.from_env()
     available = council_months(settings.extracts_dir)
     months = sorted({m for ms in available.values() for m in ms})
@@ -59,9 +59,6 @@ def run_months(first: str | None = None, last: str | None = None, settings: Sett
             raise ValueError(f"month {value} is not a partition (partitions run {keys[0]}..{keys[-1]})")
 
     instance = _instance()
-    run_ids = []
-    reference = defs.resolve_job_def("refresh_reference").execute_in_process(instance=instance, raise_on_error=True)
-    run_ids.append(reference.run_id)
     monthly = defs.resolve_job_def("monthly_scorecard").execute_in_process(
         instance=instance,
         tags={
@@ -71,6 +68,5 @@ def run_months(first: str | None = None, last: str | None = None, settings: Sett
         },
         raise_on_error=True,
     )
-    run_ids.append(monthly.run_id)
     councils = sum(1 for ms in available.values() if any(first <= m <= last for m in ms))
-    return RunOutcome(first, last, councils, tuple(run_ids))
+    return RunOutcome(first, last, councils, monthly.run_id)

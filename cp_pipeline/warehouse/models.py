@@ -91,8 +91,10 @@ class SqlModel:
 def parse_model(path: Path, layer: str) -> SqlModel:
     text = path.read_text(encoding="utf-8")
     match = _HEADER.match(text)
-    header = yaml.safe_load(match.group(1)) if match else {}
-    header = header or {}
+    try:
+        header = (yaml.safe_load(match.group(1)) if match else {}) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: the model header is not valid YAML ({exc.problem})") from exc
     body = text[match.end() :] if match else text
     materialized = header.get("materialized", "table")
     return SqlModel(

@@ -1,0 +1,55 @@
+"""The new-extract sensor: starts a month's run when a council's complete month folder appears."""
+
+
+import hashlib
+import json
+
+from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
+
+from cp_pipeline.extracts.landing import council_months
+from cp_pipeline.orchestration.jobs import monthly_scorecard_job
+from cp_pipeline.settings import Settings
+
+
+def folder_signature(folder) -> str:
+    """Names, sizes and modification times of a folder's files: changes while files are copied in."""
+    entries = sorted(
+        (p.name, p.stat().st_size, int(p.stat().st_mtime))
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".")
+    )
+    return hashlib.sha256(json.dumps(entries).encode()).hexdigest()[:16] if entries else ""
+
+
+@sensor(
+    job=monthly_scorecard_job,
+    minimum_interval_seconds=300,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Starts the month's run when a council's <LA_CODE>/<YYYY-MM> folder is new or changed "
+    "and has stopped changing (same files, sizes and times on two evaluations in a row).",
+)
+def new_extract_sensor(context: SensorEvaluationContext):
+    settings = Settings.from_env()
+    partitions = monthly_scorecard_job.partitions_def
+    known = set(partitions.get_partition_keys()) if partitions else set()
+    previous = json.loads(context.cursor) if context.cursor else {}
+    current: dict[str, str] = {}
+    requests = []
+    for la_code, months in council_months(settings.extracts_dir).items():
+        for month in months:
+            folder = settings.extracts_dir / la_code / month
+            signature = folder_signature(folder)
+            key = f"{la_code}/{month}"
+            current[key] = signature
+            # Only a folder whose contents did not change since the last look is complete.
+            if signature and previous.get(key) == signature and month in known:
+                requests.append(
+                    RunRequest(
+                        run_key=f"{key}:{signature}",
+                        partition_key=month,
+                        tags={"cp_pipeline/month": month, "cp_pipeline/la_code": la_code,
+                              "cp_pipeline/trigger": "new_extract"},
+                    )
+                )
+    context.update_cursor(json.dumps(current, sort_keys=True))
+    return requests or SkipReason("no new, settled extract folder")
