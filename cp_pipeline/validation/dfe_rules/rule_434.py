@@ -1,0 +1,33 @@
+"""DfE rule 434: RNE L (legal status change only): the legal status changes and the placement does not."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from cp_pipeline.validation.dfe_rules import DfeRule, episode_sequence, flag, same_text
+
+PLACEMENT_COLUMNS = ["place", "pl_post", "urn", "place_provider"]
+
+
+def placement_unchanged(e: pd.DataFrame) -> pd.Series:
+    unchanged = pd.Series(True, index=e.index)
+    for column in PLACEMENT_COLUMNS:
+        unchanged &= same_text(e[column], e[f"prev_{column}"])
+    return unchanged
+
+
+def check(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    e = episode_sequence(tables["Episodes"])
+    mismatch = same_text(e["ls"], e["prev_ls"]) | ~placement_unchanged(e)
+    return flag(e, ~e["is_first"] & e["rne"].eq("L") & mismatch, "Episodes", "RNE")
+
+
+RULE = DfeRule(
+    code="434",
+    message="the reason for new episode is a change of legal status only, but the episode does not show that",
+    tables=("Episodes",),
+    fields=("RNE", "LS", "PLACE", "PL_POST", "URN", "PLACE_PROVIDER"),
+    check=check,
+)

@@ -1,0 +1,5 @@
+"""DfE rule INT32: a child has at most one row in Header."""
+
+from cp_pipeline.validation.dfe_rules import one_row_per_child_rule
+
+RULE = one_row_per_child_rule("INT32", "Header")
