@@ -109,7 +109,9 @@ def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_mont
             reads = folder.tables.get(name)
             if not reads:
                 # An absent table is not an empty one: clear the month and record the absence.
-                for schema in ("raw", "staging"):
+                # The tables still exist, so models reading them work when no council sent one.
+                for schema, types in (("raw", raw_types(spec)), ("staging", staging_types(spec))):
+                    warehouse.create_table(conn, schema, spec.staging_name, types)
                     warehouse.delete_where(conn, schema, spec.staging_name, where)
                 result.tables_absent.append(name)
                 presence.append((name, False, 0, 0, 0))

@@ -53,11 +53,14 @@ def _read_csv(path: Path, types: dict[str, str]) -> pd.DataFrame:
 
 
 def read_targets(path: Path) -> pd.DataFrame:
-    """targets.yaml: {la_code: {indicator_code: [{target, amber_tolerance?, from_month?}, ...] or {...}}}."""
+    """targets.yaml as a list of {la_code, indicator_code, target, amber_tolerance?, from_month?}
+    (optionally under a `targets:` key), or nested {la_code: {indicator_code: [{target, ...}]}}."""
     if not path.is_file():
         return pd.DataFrame(columns=list(TARGET_TYPES))
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     rows = []
+    if isinstance(data, dict) and isinstance(data.get("targets"), list):
+        data = data["targets"]  # {targets: [{la_code, indicator_code, target, ...}, ...]}
     if isinstance(data, list):
         rows = [dict(r) for r in data]
     else:
@@ -90,10 +93,4 @@ def load_reference(warehouse: Warehouse, reference_dir: Path) -> dict[str, int]:
 
 
 def _replace_all(warehouse: Warehouse, conn, table: str, frame: pd.DataFrame, types: dict[str, str]) -> int:
-    from sqlalchemy import text
-
-    from cp_pipeline.warehouse.engine import qualified
-
-    conn.execute(text(f"DROP TABLE IF EXISTS {qualified('staging', table)}"))
-    warehouse.create_table(conn, "staging", table, types)
-    return warehouse.insert_frame(conn, "staging", table, frame, types)
+    return warehouse.replace_all_rows(conn, "staging", table, frame, types)

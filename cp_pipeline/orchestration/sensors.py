@@ -26,30 +26,36 @@ def folder_signature(folder) -> str:
     minimum_interval_seconds=300,
     default_status=DefaultSensorStatus.RUNNING,
     description="Starts the month's run when a council's <LA_CODE>/<YYYY-MM> folder is new or changed "
-    "and has stopped changing (same files, sizes and times on two evaluations in a row).",
+    "and has stopped changing (same files, sizes and times on two evaluations in a row). Folders present "
+    "when the sensor first runs are taken as already processed: backfill those with `cp-pipeline run`.",
 )
 def new_extract_sensor(context: SensorEvaluationContext):
     settings = Settings.from_env()
     partitions = monthly_scorecard_job.partitions_def
     known = set(partitions.get_partition_keys()) if partitions else set()
-    previous = json.loads(context.cursor) if context.cursor else {}
-    current: dict[str, str] = {}
+    current = {
+        f"{la_code}/{month}": folder_signature(settings.extracts_dir / la_code / month)
+        for la_code, months in council_months(settings.extracts_dir).items()
+        for month in months
+    }
+    if not context.cursor:
+        context.update_cursor(json.dumps({"seen": current, "done": current}, sort_keys=True))
+        return SkipReason(f"first look: {len(current)} existing folders taken as the baseline")
+    state = json.loads(context.cursor)
+    seen, done = state["seen"], state["done"]
     requests = []
-    for la_code, months in council_months(settings.extracts_dir).items():
-        for month in months:
-            folder = settings.extracts_dir / la_code / month
-            signature = folder_signature(folder)
-            key = f"{la_code}/{month}"
-            current[key] = signature
-            # Only a folder whose contents did not change since the last look is complete.
-            if signature and previous.get(key) == signature and month in known:
-                requests.append(
-                    RunRequest(
-                        run_key=f"{key}:{signature}",
-                        partition_key=month,
-                        tags={"cp_pipeline/month": month, "cp_pipeline/la_code": la_code,
-                              "cp_pipeline/trigger": "new_extract"},
-                    )
+    for key, signature in sorted(current.items()):
+        la_code, month = key.split("/")
+        settled = signature and seen.get(key) == signature
+        if settled and done.get(key) != signature and month in known:
+            requests.append(
+                RunRequest(
+                    run_key=f"{key}:{signature}",
+                    partition_key=month,
+                    tags={"cp_pipeline/month": month, "cp_pipeline/la_code": la_code,
+                          "cp_pipeline/trigger": "new_extract"},
                 )
-    context.update_cursor(json.dumps(current, sort_keys=True))
+            )
+            done[key] = signature
+    context.update_cursor(json.dumps({"seen": current, "done": done}, sort_keys=True))
     return requests or SkipReason("no new, settled extract folder")

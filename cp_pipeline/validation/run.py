@@ -10,20 +10,9 @@ import pandas as pd
 
 from cp_pipeline.extracts.specs import table_specs
 from cp_pipeline.extracts.table_types import QUARANTINE_TYPES
+from cp_pipeline.validation.expectations import VALIDATION_RESULT_TYPES
 from cp_pipeline.warehouse.engine import Warehouse, qualified
 
-VALIDATION_RESULT_TYPES = {
-    "la_code": "text",
-    "extract_month": "text",
-    "suite": "text",
-    "table_name": "text",
-    "check_name": "text",
-    "expectation_type": "text",
-    "success": "bool",
-    "observed": "text",
-    "severity": "text",
-    "run_at": "timestamp",
-}
 DFE_SUITE = "dfe_903"
 BATCH_SUITE = "batch"
 WAREHOUSE_SUITE = "warehouse"

@@ -6,9 +6,7 @@ import datetime as dt
 
 import holidays
 import pandas as pd
-from sqlalchemy import text
-
-from cp_pipeline.warehouse.engine import Warehouse, qualified
+from cp_pipeline.warehouse.engine import Warehouse
 
 DIM_DATE_TYPES = {
     "date_day": "date",
@@ -51,6 +49,4 @@ def load_dim_date(warehouse: Warehouse) -> int:
     frame = build_dim_date()
     with warehouse.transaction() as conn:
         warehouse.ensure_schemas(conn)
-        conn.execute(text(f"DROP TABLE IF EXISTS {qualified('warehouse', 'dim_date')}"))
-        warehouse.create_table(conn, "warehouse", "dim_date", DIM_DATE_TYPES)
-        return warehouse.insert_frame(conn, "warehouse", "dim_date", frame, DIM_DATE_TYPES)
+        return warehouse.replace_all_rows(conn, "warehouse", "dim_date", frame, DIM_DATE_TYPES)

@@ -177,6 +177,20 @@ class Warehouse:
         self.delete_where(conn, schema, table, where)
         return self.insert_frame(conn, schema, table, frame, types)
 
+    def replace_all_rows(
+        self, conn: Connection, schema: str, table: str, frame: pd.DataFrame, types: Mapping[str, str]
+    ) -> int:
+        """Replace a whole (unpartitioned) table's rows without dropping it, so views over it
+        survive (PostgreSQL refuses to drop a table a view depends on)."""
+        self.create_table(conn, schema, table, types)
+        self.add_missing_columns(conn, schema, table, types)
+        conn.execute(sa.text(f"DELETE FROM {qualified(schema, table)}"))
+        return self.insert_frame(conn, schema, table, frame, types)
+
+    def drop_table(self, conn: Connection, schema: str, table: str) -> None:
+        """Drop a table and the views over it (rebuilt by their own assets later in the run)."""
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {qualified(schema, table)} CASCADE"))
+
     def insert_frame(
         self, conn: Connection, schema: str, table: str, frame: pd.DataFrame, types: Mapping[str, str]
     ) -> int:

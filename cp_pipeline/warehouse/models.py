@@ -249,26 +249,26 @@ def build_model(
             conn.execute(sa.text(f"DROP VIEW IF EXISTS {target}"))
             conn.execute(sa.text(f"CREATE VIEW {target} AS {sql}"))
             return BuildResult(model.name, None, 0)
-        if not model.partitioned:
-            conn.execute(sa.text(f"DROP TABLE IF EXISTS {target}"))
-            conn.execute(sa.text(f"CREATE TABLE {target} AS SELECT * FROM ({sql}) AS model_output"))
-            rows = conn.execute(sa.text(f"SELECT COUNT(*) FROM {target}")).scalar_one()
-            return BuildResult(model.name, None, int(rows))
         columns = _result_columns(conn, sql)
-        if "extract_month" not in columns:
-            raise ValueError(f"{model.path.name}: a partitioned model must output extract_month")
         existing = warehouse.table_columns(conn, model.schema, model.name)
         if existing and existing != columns:
-            # The model's columns changed: its old months no longer fit and are rebuilt as stale.
-            conn.execute(sa.text(f"DROP TABLE {target}"))
+            # The model's columns changed: its old rows no longer fit. Views over it go too and
+            # are rebuilt by their own assets later in the same run.
+            warehouse.drop_table(conn, model.schema, model.name)
             existing = []
         if not existing:
             conn.execute(sa.text(f"CREATE TABLE {target} AS SELECT * FROM ({sql}) AS model_output LIMIT 0"))
-        conn.execute(sa.text(f"DELETE FROM {target} WHERE extract_month = :m"), {"m": extract_month})
         col_list = ", ".join(quote_ident(c) for c in columns)
-        result = conn.execute(
-            sa.text(f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM ({sql}) AS model_output")
-        )
+        insert = f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM ({sql}) AS model_output"
+        if not model.partitioned:
+            # Delete and insert rather than drop: views over the table survive on PostgreSQL.
+            conn.execute(sa.text(f"DELETE FROM {target}"))
+            rows = conn.execute(sa.text(insert)).rowcount
+            return BuildResult(model.name, None, int(rows or 0))
+        if "extract_month" not in columns:
+            raise ValueError(f"{model.path.name}: a partitioned model must output extract_month")
+        conn.execute(sa.text(f"DELETE FROM {target} WHERE extract_month = :m"), {"m": extract_month})
+        result = conn.execute(sa.text(insert))
         return BuildResult(model.name, extract_month, int(result.rowcount or 0))
 
 

@@ -1,0 +1,24 @@
+/*
+description: Supervisions rows as staged (typed, validated), one per source line.
+materialized: table
+partitioned: true
+unique_key: [la_code, extract_month, source_file, source_line]
+not_null: [la_code, extract_month, child]
+columns:
+  la_code: ONS code of the council
+  extract_month: the monthly extract (YYYY-MM) the row comes from
+  child: the child's CMS identifier
+  supervision_date: date of the recorded supervision
+  worker_id: worker identifier
+  source_file: file the row was read from
+  source_line: line of that file
+*/
+SELECT
+    s.la_code,
+    s.extract_month,
+    s.child,
+    s.supervision_date,
+    s.worker_id,
+    s.source_file,
+    s.source_line
+FROM {{ source('staging', 'supervisions') }} AS s
