@@ -17,7 +17,9 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-def _apply_overrides(extracts: Path | None, reference: Path | None, warehouse: str | None, publish: bool | None):
+def _apply_overrides(
+    extracts: Path | None, reference: Path | None, warehouse: str | None, publish: bool | None
+):
     """Command-line options win over the environment; set them before Dagster code is imported."""
     for var, value in (
         ("CP_EXTRACTS_DIR", extracts),
@@ -48,7 +50,9 @@ def generate(
 
 @app.command()
 def run(
-    from_month: Annotated[str | None, typer.Option("--from", help="first month YYYY-MM (default: earliest)")] = None,
+    from_month: Annotated[
+        str | None, typer.Option("--from", help="first month YYYY-MM (default: earliest)")
+    ] = None,
     to_month: Annotated[str | None, typer.Option("--to", help="last month YYYY-MM (default: latest)")] = None,
     extracts: Annotated[Path | None, typer.Option(help="extracts folder (CP_EXTRACTS_DIR)")] = None,
     reference: Annotated[Path | None, typer.Option(help="reference folder (CP_REFERENCE_DIR)")] = None,

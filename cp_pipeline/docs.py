@@ -1,6 +1,6 @@
 """Generates the reference docs (docs/*.md) from the declarative definitions: never written by hand.
 
-    python -m cp_pipeline.docs [--out docs]
+python -m cp_pipeline.docs [--out docs]
 """
 
 from __future__ import annotations
@@ -23,20 +23,31 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
 
 
 def input_contract() -> str:
-    parts = ["# Input contract: tables and code lists\n", "Generated from `cp_pipeline/extracts/tables.yaml` "
-             "and `code_lists.yaml`.\n"]
+    parts = [
+        "# Input contract: tables and code lists\n",
+        "Generated from `cp_pipeline/extracts/tables.yaml` and `code_lists.yaml`.\n",
+    ]
     for spec in table_specs().values():
         parts.append(f"## {spec.name} (`staging.{spec.staging_name}`)\n")
         parts.append(
             _table(
                 ["column", "type", "blank rejects the row", "code list", "notes"],
                 [
-                    [c.name, c.type, "yes" if c.required else "", c.codes or "",
-                     "; ".join(n for n in [
-                         "optional column" if c.optional_column else "",
-                         f"ends the period started by {c.end_of}" if c.end_of else "",
-                         "date of birth (never shown in messages)" if c.date_of_birth else "",
-                     ] if n)]
+                    [
+                        c.name,
+                        c.type,
+                        "yes" if c.required else "",
+                        c.codes or "",
+                        "; ".join(
+                            n
+                            for n in [
+                                "optional column" if c.optional_column else "",
+                                f"ends the period started by {c.end_of}" if c.end_of else "",
+                                "date of birth (never shown in messages)" if c.date_of_birth else "",
+                            ]
+                            if n
+                        ),
+                    ]
                     for c in spec.columns
                 ],
             )
@@ -59,8 +70,11 @@ def input_contract() -> str:
 
 
 def indicator_catalogue() -> str:
-    parts = ["# Indicator catalogue\n", "Generated from `cp_pipeline/indicators/catalogue.yaml`; each "
-             "indicator's SQL is `dbt_like_sql/indicators/<CODE>.sql`.\n"]
+    parts = [
+        "# Indicator catalogue\n",
+        "Generated from `cp_pipeline/indicators/catalogue.yaml`; each "
+        "indicator's SQL is `dbt_like_sql/indicators/<CODE>.sql`.\n",
+    ]
     sections: dict[str, list] = {}
     for ind in catalogue().values():
         sections.setdefault(ind.section, []).append(ind)
@@ -69,8 +83,10 @@ def indicator_catalogue() -> str:
         parts.append(
             _table(
                 ["code", "name", "unit", "polarity", "reads", "definition", "reading chosen"],
-                [[f"`{i.code}`", i.name, i.unit, i.polarity, ", ".join(i.reads), i.description, i.choice]
-                 for i in items],
+                [
+                    [f"`{i.code}`", i.name, i.unit, i.polarity, ", ".join(i.reads), i.description, i.choice]
+                    for i in items
+                ],
             )
             + "\n"
         )
@@ -109,8 +125,10 @@ def validation_rules() -> str:
 
         parts.append("## DfE 903 rules: flagged, rows kept\n")
         parts.append(
-            _table(["rule id", "tables", "message"],
-                   [[f"DFE-{r.code}", ", ".join(r.tables), r.message] for r in all_rules()])
+            _table(
+                ["rule id", "tables", "message"],
+                [[f"DFE-{r.code}", ", ".join(r.tables), r.message] for r in all_rules()],
+            )
             + "\n"
         )
     except ImportError:  # pragma: no cover

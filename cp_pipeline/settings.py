@@ -28,6 +28,7 @@ class Settings:
     reference_dir: Path
     warehouse_url: str
     publish: bool = False
+    reports_dir: Path = Path("data/reports")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -37,6 +38,7 @@ class Settings:
             reference_dir=Path(env.get("CP_REFERENCE_DIR", "data/reference")),
             warehouse_url=env.get("CP_WAREHOUSE_URL", DEFAULT_WAREHOUSE_URL),
             publish=env.get("CP_PUBLISH", "0").strip() in {"1", "true", "yes"},
+            reports_dir=Path(env.get("CP_REPORTS_DIR", "data/reports")),
         )
 
     def with_overrides(self, **overrides) -> Settings:

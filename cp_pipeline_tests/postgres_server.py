@@ -22,7 +22,9 @@ class PostgresUnavailable(RuntimeError):
 def _bindir() -> Path | None:
     candidates = []
     if shutil.which("pg_config"):
-        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=False).stdout.strip()
+        out = subprocess.run(
+            ["pg_config", "--bindir"], capture_output=True, text=True, check=False
+        ).stdout.strip()
         candidates.append(out)
     candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     for candidate in candidates:
@@ -75,15 +77,33 @@ class PostgresServer:
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         result = subprocess.run(
-            [str(self.bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-             "-d", database, "-v", "ON_ERROR_STOP=1", "-Atc", sql],
-            capture_output=True, text=True, check=True,
+            [
+                str(self.bindir / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-Atc",
+                sql,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return result.stdout
 
     def stop(self) -> None:
-        subprocess.run(self._cmd(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "stop"),
-                       capture_output=True, check=False)
+        subprocess.run(
+            self._cmd(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "stop"),
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
 
@@ -104,14 +124,26 @@ def start_server() -> PostgresServer:
         shutil.chown(datadir, run_as)
     server = PostgresServer(bindir, datadir, _free_port(), run_as)
     subprocess.run(
-        server._cmd(str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust",
-                    "--encoding=UTF8", "--no-sync"),
-        capture_output=True, check=True,
+        server._cmd(
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-sync",
+        ),
+        capture_output=True,
+        check=True,
     )
     options = f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
     subprocess.run(
-        server._cmd(str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options, "-l", str(root / "log"), "-w", "start"),
-        capture_output=True, check=True,
+        server._cmd(
+            str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options, "-l", str(root / "log"), "-w", "start"
+        ),
+        capture_output=True,
+        check=True,
     )
     for _ in range(50):
         try:

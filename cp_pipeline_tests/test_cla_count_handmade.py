@@ -1,13 +1,21 @@
 """CLA_COUNT on a hand-made extract: respite is not care, and DEC equal to P is not looked after."""
 
-from cp_pipeline_tests.fixtures.handmade import DEFAULT_LA, build, indicator, stage_tables, write_reference
-
 from cp_pipeline.warehouse.engine import Warehouse
+from cp_pipeline_tests.fixtures.handmade import DEFAULT_LA, build, indicator, stage_tables, write_reference
 
 
 def _episode(child, decom, dec=None, ls="C2", rne="S", rec=None, place="U4"):
-    return {"CHILD": child, "DECOM": decom, "DEC": dec, "RNE": rne, "LS": ls, "CIN": "N1", "PLACE": place,
-            "PLACE_PROVIDER": "PR1", "REC": rec}
+    return {
+        "CHILD": child,
+        "DECOM": decom,
+        "DEC": dec,
+        "RNE": rne,
+        "LS": ls,
+        "CIN": "N1",
+        "PLACE": place,
+        "PLACE_PROVIDER": "PR1",
+        "REC": rec,
+    }
 
 
 def test_children_looked_after_count_leaves_out_respite_and_leavers_on_the_last_day(tmp_path):

@@ -23,6 +23,7 @@ from cp_pipeline.warehouse.engine import Warehouse
 LA_CODE = re.compile(r"^[EWSN]\d{8}$")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
+
 def council_months(extracts_dir: Path) -> dict[str, list[str]]:
     """Every `<LA_CODE>/<YYYY-MM>` folder under the extracts directory; anything else is ignored."""
     found: dict[str, list[str]] = {}
@@ -120,9 +121,16 @@ def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_mont
             raw = table.raw.copy()
             raw["file_sha256"] = raw["source_file"].map(sha_by_file)
             raw["loaded_at"] = loaded_at
-            warehouse.replace_rows(conn, "raw", spec.staging_name, raw, where=where, column_types=raw_types(spec))
             warehouse.replace_rows(
-                conn, "staging", spec.staging_name, table.staged, where=where, column_types=staging_types(spec)
+                conn, "raw", spec.staging_name, raw, where=where, column_types=raw_types(spec)
+            )
+            warehouse.replace_rows(
+                conn,
+                "staging",
+                spec.staging_name,
+                table.staged,
+                where=where,
+                column_types=staging_types(spec),
             )
             rejected_rows = int(table.rejected[["source_file", "source_line"]].drop_duplicates().shape[0])
             result.rows_raw[name] = len(raw)
@@ -131,15 +139,24 @@ def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_mont
             result.rows_flagged += len(table.flags)
             presence.append((name, True, len(raw), len(table.staged), rejected_rows))
             quarantine_frames += [table.rejected, table.flags]
-        quarantine = pd.concat([f for f in quarantine_frames if len(f)], ignore_index=True) if any(
-            len(f) for f in quarantine_frames
-        ) else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+        quarantine = (
+            pd.concat([f for f in quarantine_frames if len(f)], ignore_index=True)
+            if any(len(f) for f in quarantine_frames)
+            else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+        )
         quarantine = quarantine.reindex(columns=QUARANTINE_COLUMNS)
         quarantine["stage"] = "ingest"
         warehouse.replace_rows(
-            conn, "dq", "quarantine", quarantine, where=where | {"stage": "ingest"}, column_types=QUARANTINE_TYPES
+            conn,
+            "dq",
+            "quarantine",
+            quarantine,
+            where=where | {"stage": "ingest"},
+            column_types=QUARANTINE_TYPES,
         )
-        warehouse.replace_rows(conn, "dq", "file_manifest", manifest, where=where, column_types=MANIFEST_TYPES)
+        warehouse.replace_rows(
+            conn, "dq", "file_manifest", manifest, where=where, column_types=MANIFEST_TYPES
+        )
         presence_frame = pd.DataFrame(
             [(la_code, extract_month, *p) for p in presence], columns=list(PRESENCE_TYPES)
         )

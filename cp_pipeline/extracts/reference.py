@@ -25,7 +25,10 @@ REFERENCE_FILES = {
         "ref_school_ratings",
         {"urn": "text", "ofsted_rating": "int", "inspected_date": "date"},
     ),
-    "las.csv": ("ref_las", {"la_code": "text", "la_name": "text", "region_code": "text", "region_name": "text"}),
+    "las.csv": (
+        "ref_las",
+        {"la_code": "text", "la_name": "text", "region_code": "text", "region_name": "text"},
+    ),
 }
 TARGET_TYPES = {
     "la_code": "text",

@@ -91,7 +91,9 @@ def code_lists() -> dict[str, dict[str, Code]]:
                 label=opts.pop("label", ""),
                 from_year=opts.pop("from_year", None),
                 to_year=opts.pop("to_year", None),
-                retired=retired if isinstance(retired, dt.date) or retired is None else dt.date.fromisoformat(str(retired)),
+                retired=retired
+                if isinstance(retired, dt.date) or retired is None
+                else dt.date.fromisoformat(str(retired)),
                 extra=opts,
             )
         lists[list_name] = codes

@@ -5,7 +5,6 @@ from __future__ import annotations
 from cp_pipeline.extracts.specs import TableSpec
 from cp_pipeline.validation.quarantine import QUARANTINE_COLUMNS
 
-
 # Spec column types -> the warehouse's logical types.
 STAGING_TYPES = {
     "id": "text",
@@ -31,7 +30,9 @@ MANIFEST_TYPES = {
     "loaded_at": "timestamp",
 }
 # `stage` says which step wrote the row (ingest, dfe_rules, ...), so each step replaces only its own.
-QUARANTINE_TYPES = {c: ("int" if c == "source_line" else "text") for c in QUARANTINE_COLUMNS} | {"stage": "text"}
+QUARANTINE_TYPES = {c: ("int" if c == "source_line" else "text") for c in QUARANTINE_COLUMNS} | {
+    "stage": "text"
+}
 PRESENCE_TYPES = {
     "la_code": "text",
     "extract_month": "text",
@@ -48,9 +49,12 @@ def staging_types(spec: TableSpec) -> dict[str, str]:
 
 
 def raw_types(spec: TableSpec) -> dict[str, str]:
-    return {c.name: "text" for c in spec.columns} | {"extra_columns": "text"} | LINEAGE_TYPES | {
-        "file_sha256": "text",
-        "loaded_at": "timestamp",
-    }
-
-
+    return (
+        {c.name: "text" for c in spec.columns}
+        | {"extra_columns": "text"}
+        | LINEAGE_TYPES
+        | {
+            "file_sha256": "text",
+            "loaded_at": "timestamp",
+        }
+    )

@@ -44,7 +44,9 @@ def catalogue() -> dict[str, Indicator]:
     for code, body in raw.items():
         indicator = Indicator(code=code, **{**body, "reads": tuple(body.get("reads") or ())})
         if indicator.unit not in UNITS or indicator.polarity not in POLARITIES:
-            raise ValueError(f"{code}: unit {indicator.unit!r} or polarity {indicator.polarity!r} not allowed")
+            raise ValueError(
+                f"{code}: unit {indicator.unit!r} or polarity {indicator.polarity!r} not allowed"
+            )
         if not indicator.sql_path.is_file():
             raise ValueError(f"{code}: no SQL at {indicator.sql_path}")
         entries[code] = indicator

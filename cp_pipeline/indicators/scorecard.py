@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
 
+from cp_pipeline.indicators.breakdowns import write_breakdowns
 from cp_pipeline.indicators.catalogue import Indicator, catalogue
 from cp_pipeline.warehouse.engine import Warehouse
 from cp_pipeline.warehouse.models import load_models, month_bounds, render
@@ -59,7 +59,9 @@ def compute_value(unit: str, numerator: pd.Series, denominator: pd.Series) -> pd
     return ratio
 
 
-def rag_status(value: float | None, target: float | None, polarity: str, unit: str, tolerance=None) -> str | None:
+def rag_status(
+    value: float | None, target: float | None, polarity: str, unit: str, tolerance=None
+) -> str | None:
     """green on the good side of the target or equal; amber within tolerance; red beyond."""
     if value is None or target is None or pd.isna(value) or pd.isna(target) or polarity == "neutral":
         return None
@@ -171,7 +173,10 @@ def build_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool =
         )
 
     meta = pd.DataFrame(
-        [{"indicator_code": i.code, "unit": i.unit, "polarity": i.polarity, "reads": i.reads} for i in entries.values()]
+        [
+            {"indicator_code": i.code, "unit": i.unit, "polarity": i.polarity, "reads": i.reads}
+            for i in entries.values()
+        ]
     )
     rows = rows.merge(meta, on="indicator_code", how="left")
     rows["numerator"] = pd.to_numeric(rows["numerator"], errors="coerce").astype("Float64")
@@ -180,7 +185,8 @@ def build_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool =
     # An indicator reading a table the council did not send this month is null, not zero.
     absent_by_la = absent.groupby("la_code")["table_name"].apply(set).to_dict()
     missing = [
-        sorted(set(reads) & absent_by_la.get(la, set())) for la, reads in zip(rows["la_code"], rows["reads"], strict=True)
+        sorted(set(reads) & absent_by_la.get(la, set()))
+        for la, reads in zip(rows["la_code"], rows["reads"], strict=True)
     ]
     rows["missing_tables"] = [",".join(m) if m else None for m in missing]
     has_missing = rows["missing_tables"].notna()
@@ -195,7 +201,12 @@ def build_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool =
     rows["rag"] = [
         rag_status(v, t, p, u, tol)
         for v, t, p, u, tol in zip(
-            rows["value"], rows["target"], rows["polarity"], rows["unit"], rows["amber_tolerance"], strict=True
+            rows["value"],
+            rows["target"],
+            rows["polarity"],
+            rows["unit"],
+            rows["amber_tolerance"],
+            strict=True,
         )
     ]
     last = history[history["extract_month"] == _shift_month(extract_month, -1)]
@@ -213,11 +224,14 @@ def build_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool =
     rows["period_end"] = period_end
     rows["suppressed"] = suppress(rows) if publish else False
     if publish:
+        # A rating would say which side of the target the hidden number lies: clear it too.
         rows.loc[rows["suppressed"], ["value", "numerator", "denominator"]] = np.nan
+        rows.loc[rows["suppressed"], "rag"] = None
     return rows.reindex(columns=list(SCORECARD_TYPES))
 
 
 def write_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool = False) -> pd.DataFrame:
+    """Replace the month's rows of mart.scorecard_indicator, and of mart.scorecard_breakdown beside it."""
     rows = build_scorecard(warehouse, extract_month, publish=publish)
     with warehouse.transaction() as conn:
         warehouse.ensure_schemas(conn)
@@ -229,6 +243,7 @@ def write_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool =
             where={"extract_month": extract_month},
             column_types=SCORECARD_TYPES,
         )
+    write_breakdowns(warehouse, extract_month, publish=publish)
     return rows
 
 
@@ -251,6 +266,4 @@ def write_catalogue(warehouse: Warehouse) -> int:
     )
     with warehouse.transaction() as conn:
         warehouse.ensure_schemas(conn)
-        conn.execute(text('DROP TABLE IF EXISTS "mart"."indicator_catalogue"'))
-        warehouse.create_table(conn, "mart", "indicator_catalogue", CATALOGUE_TYPES)
-        return warehouse.insert_frame(conn, "mart", "indicator_catalogue", frame, CATALOGUE_TYPES)
+        return warehouse.replace_all_rows(conn, "mart", "indicator_catalogue", frame, CATALOGUE_TYPES)

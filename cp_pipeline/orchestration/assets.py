@@ -1,7 +1,7 @@
 """Dagster assets: landing and staging of extracts, reference data, one asset per SQL model, the scorecard."""
 
-
 import time
+import warnings
 from collections import Counter
 
 from dagster import (
@@ -11,6 +11,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    BetaWarning,
     MaterializeResult,
     MetadataValue,
     TableColumn,
@@ -28,13 +29,18 @@ from cp_pipeline.orchestration.resources import ExtractsResource, WarehouseResou
 from cp_pipeline.warehouse.calendar import load_dim_date
 from cp_pipeline.warehouse.models import SqlModel, build_model, check_model, load_models
 
+# Single-run backfills are "beta" in Dagster 1.13 but are the documented way to run a range as one run.
+warnings.filterwarnings("ignore", category=BetaWarning)
+
 MONTHLY = monthly_partitions()
 LAYER_GROUPS = {"staging": "staging", "warehouse": "warehouse", "mart": "marts", "bi": "bi"}
 OWNERS = ["team:cp-data-engineering"]
 
 
 def _months(context: AssetExecutionContext) -> list[str]:
-    return list(context.partition_keys) if context.has_partition_key_range or context.has_partition_key else []
+    return (
+        list(context.partition_keys) if context.has_partition_key_range or context.has_partition_key else []
+    )
 
 
 # ---- landing and staging -------------------------------------------------------------
@@ -65,12 +71,27 @@ INGEST_SPECS = [
         ),
     )
 ] + [
-    AssetSpec(AssetKey(["dq", "file_manifest"]), group_name="landing", kinds={"python"}, owners=OWNERS,
-              description="Every landed file: SHA-256, size, encoding, tables detected, load time."),
-    AssetSpec(AssetKey(["dq", "extract_tables"]), group_name="landing", kinds={"python"}, owners=OWNERS,
-              description="Which tables each council sent each month (absent is not empty)."),
-    AssetSpec(AssetKey(["dq", "quarantine"]), group_name="staging", kinds={"pandera"}, owners=OWNERS,
-              description="Rejected and flagged rows with table, file, line, column, rule and message."),
+    AssetSpec(
+        AssetKey(["dq", "file_manifest"]),
+        group_name="landing",
+        kinds={"python"},
+        owners=OWNERS,
+        description="Every landed file: SHA-256, size, encoding, tables detected, load time.",
+    ),
+    AssetSpec(
+        AssetKey(["dq", "extract_tables"]),
+        group_name="landing",
+        kinds={"python"},
+        owners=OWNERS,
+        description="Which tables each council sent each month (absent is not empty).",
+    ),
+    AssetSpec(
+        AssetKey(["dq", "quarantine"]),
+        group_name="staging",
+        kinds={"pandera"},
+        owners=OWNERS,
+        description="Rejected and flagged rows with table, file, line, column, rule and message.",
+    ),
 ]
 
 
@@ -81,8 +102,11 @@ INGEST_SPECS = [
     can_subset=False,
     name="land_and_stage_extracts",
     check_specs=[
-        AssetCheckSpec("rejected_rows_are_quarantined", asset=AssetKey(["dq", "quarantine"]),
-                       description="raw rows = staging rows + rejected rows, for every table and council"),
+        AssetCheckSpec(
+            "rejected_rows_are_quarantined",
+            asset=AssetKey(["dq", "quarantine"]),
+            description="raw rows = staging rows + rejected rows, for every table and council",
+        ),
     ],
 )
 def land_and_stage_extracts(
@@ -122,15 +146,88 @@ def land_and_stage_extracts(
         "duration_seconds": MetadataValue.float(round(time.monotonic() - started, 2)),
     }
     for spec in INGEST_SPECS:
-        extra = {"file_sha256_prefixes": MetadataValue.json(hashes)} if spec.key == AssetKey(["dq", "file_manifest"]) else {}
+        extra = (
+            {"file_sha256_prefixes": MetadataValue.json(hashes)}
+            if spec.key == AssetKey(["dq", "file_manifest"])
+            else {}
+        )
         yield MaterializeResult(asset_key=spec.key, metadata={**metadata, **extra})
     yield AssetCheckResult(
         check_name="rejected_rows_are_quarantined",
         asset_key=AssetKey(["dq", "quarantine"]),
         passed=balanced,
         severity=AssetCheckSeverity.ERROR,
-        metadata={"rows_raw": totals["rows_raw"], "rows_staged": totals["rows_staged"],
-                  "rows_rejected": totals["rows_rejected"]},
+        metadata={
+            "rows_raw": totals["rows_raw"],
+            "rows_staged": totals["rows_staged"],
+            "rows_rejected": totals["rows_rejected"],
+        },
+    )
+
+
+@asset(
+    key=AssetKey(["dq", "validation_result"]),
+    deps=[AssetKey(["staging", t.staging_name]) for t in table_specs().values()]
+    + [AssetKey(["dq", "extract_tables"])],
+    group_name="staging",
+    partitions_def=MONTHLY,
+    backfill_policy=SINGLE_RUN,
+    kinds={"pandas", "great_expectations"},
+    owners=OWNERS,
+    description="Cross-table DfE 903 rules (rows flagged into dq.quarantine, kept in staging) and Great "
+    "Expectations batch suites, one result row per check per council and month.",
+    check_specs=[
+        AssetCheckSpec(
+            "dfe_903_rules",
+            asset=AssetKey(["dq", "validation_result"]),
+            description="DfE 903 rules: a failure flags rows for the council to correct in its CMS",
+        ),
+        AssetCheckSpec(
+            "gx_batch_suite",
+            asset=AssetKey(["dq", "validation_result"]),
+            description="Great Expectations batch suites: completeness, keys, drift, distributions",
+        ),
+    ],
+)
+def validation_result(
+    context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
+):
+    from cp_pipeline.validation.run import validate_month
+
+    wh = warehouse.get()
+    available = council_months(extracts.extracts_path)
+    outcomes = []
+    for month in _months(context):
+        for la_code in [la for la, months in available.items() if month in months]:
+            outcome = validate_month(wh, la_code, month)
+            context.log.info(
+                f"{la_code} {month}: {outcome.dfe_rules_failed} DfE rules failed "
+                f"({outcome.dfe_rows_flagged} rows flagged); GX {outcome.batch_errors} errors, "
+                f"{outcome.batch_warnings} warnings"
+            )
+            outcomes.append(outcome)
+    flagged = sum(o.dfe_rows_flagged for o in outcomes)
+    errors = sum(o.batch_errors for o in outcomes)
+    warnings = sum(o.batch_warnings for o in outcomes)
+    yield MaterializeResult(
+        metadata={
+            "dfe_rows_flagged": MetadataValue.int(flagged),
+            "dfe_rules_failed": MetadataValue.int(sum(o.dfe_rules_failed for o in outcomes)),
+            "gx_errors": MetadataValue.int(errors),
+            "gx_warnings": MetadataValue.int(warnings),
+        }
+    )
+    yield AssetCheckResult(
+        check_name="dfe_903_rules",
+        passed=flagged == 0,
+        severity=AssetCheckSeverity.WARN,
+        metadata={"rows_flagged": flagged},
+    )
+    yield AssetCheckResult(
+        check_name="gx_batch_suite",
+        passed=errors == 0,
+        severity=AssetCheckSeverity.ERROR if errors else AssetCheckSeverity.WARN,
+        metadata={"errors": errors, "warnings": warnings},
     )
 
 
@@ -175,9 +272,17 @@ def _model_deps(model: SqlModel, models: dict[str, SqlModel]) -> list[AssetKey]:
 def model_asset(model: SqlModel, models: dict[str, SqlModel]):
     """One Dagster asset for one SQL model file, with its declared tests as asset checks."""
     key = AssetKey([model.schema, model.name])
-    check_specs = [
-        AssetCheckSpec(f"{model.name}_tests", asset=key, description="unique key and not-null columns from the model header")
-    ] if (model.unique_key or model.not_null) and model.materialized != "view" else []
+    check_specs = (
+        [
+            AssetCheckSpec(
+                f"{model.name}_tests",
+                asset=key,
+                description="unique key and not-null columns from the model header",
+            )
+        ]
+        if (model.unique_key or model.not_null) and model.materialized != "view"
+        else []
+    )
 
     @asset(
         key=key,
@@ -194,12 +299,15 @@ def model_asset(model: SqlModel, models: dict[str, SqlModel]):
             "dagster/table_name": f"{model.schema}.{model.name}",
             "sql_file": str(model.path.relative_to(model.path.parents[2])),
             **(
-                {"dagster/column_schema": TableSchema(
-                    columns=[TableColumn(c, description=d) for c, d in model.columns.items()])}
-                if model.columns else {}
+                {
+                    "dagster/column_schema": TableSchema(
+                        columns=[TableColumn(c, description=d) for c, d in model.columns.items()]
+                    )
+                }
+                if model.columns
+                else {}
             ),
         },
-        name=f"{model.schema}__{model.name}",
     )
     def _model(context: AssetExecutionContext, warehouse: WarehouseResource):
         wh = warehouse.get()
@@ -209,7 +317,9 @@ def model_asset(model: SqlModel, models: dict[str, SqlModel]):
         for month in months:
             rows += build_model(wh, model, month, models).rows
             failures.update(check_model(wh, model, month))
-        yield MaterializeResult(metadata={"rows_written": MetadataValue.int(rows), "months": MetadataValue.int(len(months))})
+        yield MaterializeResult(
+            metadata={"rows_written": MetadataValue.int(rows), "months": MetadataValue.int(len(months))}
+        )
         if check_specs:
             yield AssetCheckResult(
                 check_name=check_specs[0].name,
@@ -239,7 +349,9 @@ def _indicator_deps() -> list[AssetKey]:
             AssetKey(["staging", "reference_data"]) if t.startswith("ref_") else AssetKey([s, t])
             for s, t in _SOURCE.findall(indicator.sql)
         ]
-    return list(dict.fromkeys(deps + [AssetKey(["dq", "extract_tables"]), AssetKey(["mart", "indicator_catalogue"])]))
+    return list(
+        dict.fromkeys(deps + [AssetKey(["dq", "extract_tables"]), AssetKey(["mart", "indicator_catalogue"])])
+    )
 
 
 @asset(
@@ -262,24 +374,89 @@ def indicator_catalogue(warehouse: WarehouseResource) -> MaterializeResult:
     kinds={"python", "sql"},
     owners=OWNERS,
     description="One row per council, period end and indicator code: value, target, RAG, benchmarks, trend.",
-    check_specs=[AssetCheckSpec("one_row_per_council_month_code", asset=AssetKey(["mart", "scorecard_indicator"]))],
+    check_specs=[
+        AssetCheckSpec("one_row_per_council_month_code", asset=AssetKey(["mart", "scorecard_indicator"])),
+        AssetCheckSpec(
+            "gx_warehouse_suite",
+            asset=AssetKey(["mart", "scorecard_indicator"]),
+            description="Great Expectations on the conformed tables and the scorecard, through "
+            "GX's SQL datasource",
+        ),
+    ],
 )
-def scorecard_indicator(context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource):
+def scorecard_indicator(
+    context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
+):
+    from cp_pipeline.validation.expectations import validate_warehouse, write_validation_results
+    from cp_pipeline.validation.run import WAREHOUSE_SUITE
+
     wh = warehouse.get()
     preview = {}
     duplicates = 0
     rows = 0
+    gx_failures = 0
     for month in _months(context):
         frame = write_scorecard(wh, month, publish=extracts.publish)
         rows += len(frame)
         duplicates += int(frame.duplicated(["la_code", "indicator_code"]).sum())
+        results = validate_warehouse(warehouse.url, month)
+        write_validation_results(wh, results, WAREHOUSE_SUITE, month)
+        gx_failures += int((results["success"] == False).sum())  # noqa: E712 - null means skipped
         cla = frame[frame["indicator_code"] == "CLA_COUNT"]
-        preview[month] = {la: (None if v is None or v != v else float(v)) for la, v in zip(cla["la_code"], cla["value"], strict=True)}
+        preview[month] = {
+            la: (None if v is None or v != v else float(v))
+            for la, v in zip(cla["la_code"], cla["value"], strict=True)
+        }
     yield MaterializeResult(
-        metadata={"rows_written": MetadataValue.int(rows), "cla_count_by_council": MetadataValue.json(preview)}
+        metadata={
+            "rows_written": MetadataValue.int(rows),
+            "cla_count_by_council": MetadataValue.json(preview),
+        }
     )
-    yield AssetCheckResult(check_name="one_row_per_council_month_code", passed=duplicates == 0,
-                           metadata={"duplicate_rows": duplicates})
+    yield AssetCheckResult(
+        check_name="one_row_per_council_month_code",
+        passed=duplicates == 0,
+        metadata={"duplicate_rows": duplicates},
+    )
+    yield AssetCheckResult(
+        check_name="gx_warehouse_suite",
+        passed=gx_failures == 0,
+        metadata={"failed_expectations": gx_failures},
+    )
 
 
-ALL_ASSETS = [land_and_stage_extracts, reference_data, dim_date, *MODEL_ASSETS, indicator_catalogue, scorecard_indicator]
+@asset(
+    key=AssetKey(["reports", "board_scorecard"]),
+    deps=[AssetKey(["mart", "scorecard_indicator"]), AssetKey(["dq", "validation_result"])],
+    group_name="reports",
+    partitions_def=MONTHLY,
+    backfill_policy=SINGLE_RUN,
+    kinds={"html", "excel"},
+    owners=OWNERS,
+    description="The board scorecard for each council: a self-contained HTML page and an XLSX workbook.",
+)
+def board_scorecard(context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource):
+    from cp_pipeline.reporting.report import write_reports
+
+    written = []
+    for month in _months(context):
+        written += write_reports(month, out_dir=extracts.reports_path, warehouse=warehouse.get())
+    latest = [p for p in written if p.suffix == ".html"][-1:]
+    return MaterializeResult(
+        metadata={
+            "files_written": MetadataValue.int(len(written)),
+            **({"latest_report": MetadataValue.path(str(latest[0].resolve()))} if latest else {}),
+        }
+    )
+
+
+ALL_ASSETS = [
+    land_and_stage_extracts,
+    validation_result,
+    reference_data,
+    dim_date,
+    *MODEL_ASSETS,
+    indicator_catalogue,
+    scorecard_indicator,
+    board_scorecard,
+]

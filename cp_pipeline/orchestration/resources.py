@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from dagster import ConfigurableResource
@@ -10,12 +9,22 @@ from dagster import ConfigurableResource
 from cp_pipeline.settings import Settings
 from cp_pipeline.warehouse.engine import Warehouse
 
+_WAREHOUSES: dict[str, Warehouse] = {}
 
-@cache
+
 def _warehouse(url: str) -> Warehouse:
     # One engine per URL per process: DuckDB allows a single writing process, and
     # PostgreSQL connections are pooled across the run's steps.
-    return Warehouse(url)
+    if url not in _WAREHOUSES:
+        _WAREHOUSES[url] = Warehouse(url)
+    return _WAREHOUSES[url]
+
+
+def dispose_warehouses() -> None:
+    """Close every engine this process opened (DuckDB then exits without complaint)."""
+    for warehouse in _WAREHOUSES.values():
+        warehouse.dispose()
+    _WAREHOUSES.clear()
 
 
 class WarehouseResource(ConfigurableResource):
@@ -28,10 +37,12 @@ class WarehouseResource(ConfigurableResource):
 
 
 class ExtractsResource(ConfigurableResource):
-    """The extracts folder (`<LA_CODE>/<YYYY-MM>/`) and the reference data folder."""
+    """The extracts folder (`<LA_CODE>/<YYYY-MM>/`), the reference data folder, where board reports
+    go, and whether this run publishes (small-number suppression)."""
 
     extracts_dir: str
     reference_dir: str
+    reports_dir: str = "data/reports"
     publish: bool = False
 
     @property
@@ -42,6 +53,10 @@ class ExtractsResource(ConfigurableResource):
     def reference_path(self) -> Path:
         return Path(self.reference_dir)
 
+    @property
+    def reports_path(self) -> Path:
+        return Path(self.reports_dir)
+
 
 def default_resources(settings: Settings | None = None) -> dict:
     settings = settings or Settings.from_env()
@@ -50,6 +65,7 @@ def default_resources(settings: Settings | None = None) -> dict:
         "extracts": ExtractsResource(
             extracts_dir=str(settings.extracts_dir),
             reference_dir=str(settings.reference_dir),
+            reports_dir=str(settings.reports_dir),
             publish=settings.publish,
         ),
     }

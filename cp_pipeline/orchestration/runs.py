@@ -34,7 +34,9 @@ def _instance() -> DagsterInstance:
     return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
-def run_months(first: str | None = None, last: str | None = None, settings: Settings | None = None) -> RunOutcome:
+def run_months(
+    first: str | None = None, last: str | None = None, settings: Settings | None = None
+) -> RunOutcome:
     """Materialise every asset for the months first..last in ONE Dagster run."""
     settings = settings or Settings.from_env()
     available = council_months(settings.extracts_dir)
@@ -59,14 +61,19 @@ def run_months(first: str | None = None, last: str | None = None, settings: Sett
             raise ValueError(f"month {value} is not a partition (partitions run {keys[0]}..{keys[-1]})")
 
     instance = _instance()
-    monthly = defs.resolve_job_def("monthly_scorecard").execute_in_process(
-        instance=instance,
-        tags={
-            "dagster/asset_partition_range_start": first,
-            "dagster/asset_partition_range_end": last,
-            "cp_pipeline/months": f"{first}..{last}",
-        },
-        raise_on_error=True,
-    )
+    from cp_pipeline.orchestration.resources import dispose_warehouses
+
+    try:
+        monthly = defs.resolve_job_def("monthly_scorecard").execute_in_process(
+            instance=instance,
+            tags={
+                "dagster/asset_partition_range_start": first,
+                "dagster/asset_partition_range_end": last,
+                "cp_pipeline/months": f"{first}..{last}",
+            },
+            raise_on_error=True,
+        )
+    finally:
+        dispose_warehouses()
     councils = sum(1 for ms in available.values() if any(first <= m <= last for m in ms))
     return RunOutcome(first, last, councils, monthly.run_id)

@@ -1,6 +1,5 @@
 """The monthly schedule: on the third working day of each month, score the month just ended."""
 
-
 import datetime as dt
 
 import holidays

@@ -1,6 +1,5 @@
 """The new-extract sensor: starts a month's run when a council's complete month folder appears."""
 
-
 import hashlib
 import json
 
@@ -52,8 +51,11 @@ def new_extract_sensor(context: SensorEvaluationContext):
                 RunRequest(
                     run_key=f"{key}:{signature}",
                     partition_key=month,
-                    tags={"cp_pipeline/month": month, "cp_pipeline/la_code": la_code,
-                          "cp_pipeline/trigger": "new_extract"},
+                    tags={
+                        "cp_pipeline/month": month,
+                        "cp_pipeline/la_code": la_code,
+                        "cp_pipeline/trigger": "new_extract",
+                    },
                 )
             )
             done[key] = signature

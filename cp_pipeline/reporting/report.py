@@ -1,45 +1,653 @@
-"""Writes the board scorecard for a month from mart.scorecard_indicator (HTML and XLSX)."""
+"""Writes the board scorecard for a month, one self-contained HTML file and one XLSX per council.
+
+Reads mart.scorecard_indicator (the month and the eleven before it), mart.scorecard_breakdown and
+the dq tables; every table other than mart.scorecard_indicator may be absent. Callable from a
+Dagster asset: `write_reports(month, warehouse=...)` returns the paths it wrote.
+"""
 
 from __future__ import annotations
 
-import html
+import datetime as dt
+import logging
+import os
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from cp_pipeline.indicators.catalogue import catalogue
+from cp_pipeline.indicators.catalogue import Indicator, catalogue
+from cp_pipeline.reporting import charts
+from cp_pipeline.reporting.commentary import (
+    TrendPoint,
+    breakdown_sentence,
+    indicator_commentary,
+    section_summary,
+)
+from cp_pipeline.reporting.formatting import (
+    as_float,
+    direction_of_change,
+    format_difference,
+    format_number,
+    format_value,
+    is_missing,
+    month_label,
+    months_ending,
+    rag_label,
+    short_month_label,
+)
+from cp_pipeline.reporting.workbook import write_workbook
 from cp_pipeline.settings import Settings
-from cp_pipeline.warehouse.engine import Warehouse
+from cp_pipeline.warehouse.engine import Warehouse, qualified
+
+log = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+
+# The seeds' order of sections; a section the catalogue names otherwise goes after these.
+SECTION_ORDER = (
+    ("demand", "Demand and population"),
+    ("placement", "Placements and stability"),
+    ("permanence", "Permanence and adoption"),
+    ("practice", "Practice standards"),
+    ("health", "Health"),
+    ("missing", "Missing from care and exploitation"),
+    ("care leaver", "Care leavers"),
+    ("workforce", "Workforce and caseloads"),
+)
+OTHER_SECTION = "Other indicators"
+
+# Breakdown dimensions in the order the seeds show demographics, with their board titles.
+DIMENSION_TITLES = {
+    "sex": "Sex",
+    "ethnicity": "Ethnic group",
+    "ethnic_group": "Ethnic group",
+    "age": "Age",
+    "age_band": "Age",
+    "legal_status": "Legal status",
+    "length_in_care": "Length of time in care",
+    "length_of_period": "Length of time in care",
+    "period_length": "Length of time in care",
+    "placement_group": "Placement type",
+    "area": "Placed in or out of area",
+    "in_out_area": "Placed in or out of area",
+    "location": "Placed in or out of area",
+    "sen": "Special educational needs",
+    "sen_status": "Special educational needs",
+}
+
+UNIT_WORDS = {"rate_per_10k": "per 10,000 children", "days": "days", "weeks": "weeks", "hours": "hours"}
+TABLE_COLUMNS = ("table_name", "present", "raw_rows", "staged_rows", "rejected_rows")
+BENCHMARK_LABELS = (("england", "England"), ("region", "Region"), ("stat_neighbours", "Stat. neighbours"))
 
 
-def load_scorecard(warehouse: Warehouse, month: str, la_code: str | None = None) -> pd.DataFrame:
-    sql = "SELECT * FROM mart.scorecard_indicator WHERE extract_month = :m"
-    params = {"m": month}
+# ---- reading the warehouse ---------------------------------------------------------------
+
+
+@dataclass
+class DataQuality:
+    """What the board needs to know to judge how far to trust the month's figures."""
+
+    tables: pd.DataFrame = field(default_factory=pd.DataFrame)  # dq.extract_tables + flagged counts
+    rules: pd.DataFrame = field(default_factory=pd.DataFrame)  # quarantine counts by table, rule, action
+    failed_checks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    files: pd.DataFrame = field(default_factory=pd.DataFrame)
+    absent: list[dict] = field(default_factory=list)  # {"table", "indicators"}
+
+
+@dataclass
+class CouncilData:
+    la_code: str
+    la_name: str
+    region_name: str | None
+    month: str
+    rows: pd.DataFrame
+    trend: pd.DataFrame
+    breakdowns: pd.DataFrame
+    data_quality: DataQuality
+
+
+def _exists(warehouse: Warehouse, conn, schema: str, table: str) -> bool:
+    if conn is None:
+        with warehouse.engine.connect() as own:
+            return warehouse.table_exists(own, schema, table)
+    return warehouse.table_exists(conn, schema, table)
+
+
+def _la_filter(la_code: str | None, params: dict) -> str:
     if la_code:
-        sql += " AND la_code = :la"
         params["la"] = la_code
-    return warehouse.read_frame(sql + " ORDER BY la_code, indicator_code", params)
+        return " AND la_code = :la"
+    return ""
 
 
-def write_reports(month: str, la_code: str | None = None, out_dir: Path = Path("data/reports")) -> list[Path]:
-    warehouse = Warehouse(Settings.from_env().warehouse_url)
-    frame = load_scorecard(warehouse, month, la_code)
-    if frame.empty:
-        raise RuntimeError(f"no scorecard rows for {month}" + (f" and {la_code}" if la_code else "") + ": run it first")
-    names = {code: ind.name for code, ind in catalogue().items()}
+def load_scorecard(warehouse: Warehouse, month: str, la_code: str | None = None, conn=None) -> pd.DataFrame:
+    params = {"m": month}
+    sql = "SELECT * FROM mart.scorecard_indicator WHERE extract_month = :m" + _la_filter(la_code, params)
+    return warehouse.read_frame(sql + " ORDER BY la_code, indicator_code", params, conn)
+
+
+def load_trend(warehouse: Warehouse, month: str, la_code: str | None = None, conn=None) -> pd.DataFrame:
+    """The 12 months ending `month` of every indicator, from mart.scorecard_indicator."""
+    months = months_ending(month, 12)
+    params = {f"m{i}": m for i, m in enumerate(months)}
+    placeholders = ", ".join(f":m{i}" for i in range(len(months)))
+    sql = (
+        "SELECT la_code, extract_month, indicator_code, value, target, suppressed "
+        f"FROM mart.scorecard_indicator WHERE extract_month IN ({placeholders})"
+    ) + _la_filter(la_code, params)
+    return warehouse.read_frame(sql, params, conn)
+
+
+def load_breakdowns(warehouse: Warehouse, month: str, la_code: str | None = None, conn=None) -> pd.DataFrame:
+    columns = ["la_code", "dimension", "category", "children", "percent", "suppressed"]
+    if not _exists(warehouse, conn, "mart", "scorecard_breakdown"):
+        return pd.DataFrame(columns=columns)
+    params = {"m": month}
+    sql = (
+        "SELECT la_code, dimension, category, children, percent, suppressed FROM mart.scorecard_breakdown "
+        "WHERE extract_month = :m" + _la_filter(la_code, params)
+    )
+    return warehouse.read_frame(sql, params, conn)
+
+
+def _month_rows(
+    warehouse: Warehouse, conn, schema: str, table: str, month: str, la_code: str | None
+) -> pd.DataFrame:
+    if not _exists(warehouse, conn, schema, table):
+        return pd.DataFrame()
+    params = {"m": month}
+    sql = f"SELECT * FROM {qualified(schema, table)} WHERE extract_month = :m" + _la_filter(la_code, params)
+    return warehouse.read_frame(sql, params, conn)
+
+
+def load_data_quality(
+    warehouse: Warehouse, month: str, la_code: str | None = None, conn=None
+) -> dict[str, pd.DataFrame]:
+    """The month's dq tables (each empty when absent), keyed by table name."""
+    names = ("quarantine", "validation_result", "file_manifest", "extract_tables")
+    return {name: _month_rows(warehouse, conn, "dq", name, month, la_code) for name in names}
+
+
+def load_council_names(warehouse: Warehouse, conn=None) -> dict[str, tuple[str, str | None]]:
+    if not _exists(warehouse, conn, "staging", "ref_las"):
+        return {}
+    frame = warehouse.read_frame("SELECT * FROM staging.ref_las", None, conn)
+    return {
+        str(r["la_code"]): (
+            str(r.get("la_name") or r["la_code"]),
+            None if is_missing(r.get("region_name")) else str(r["region_name"]),
+        )
+        for r in frame.to_dict("records")
+    }
+
+
+def load_catalogue(warehouse: Warehouse, conn=None) -> dict[str, Indicator]:
+    """The catalogue as the package defines it; the warehouse copy if the package's is unreadable."""
+    try:
+        return dict(catalogue())
+    except Exception as exc:  # a half-written catalogue must not stop the board report
+        log.warning("catalogue unreadable (%s): using mart.indicator_catalogue", exc)
+    if not _exists(warehouse, conn, "mart", "indicator_catalogue"):
+        return {}
+    frame = warehouse.read_frame("SELECT * FROM mart.indicator_catalogue", None, conn)
+    entries = {}
+    for r in frame.to_dict("records"):
+        entries[r["indicator_code"]] = Indicator(
+            code=r["indicator_code"],
+            name=r.get("name") or r["indicator_code"],
+            section=r.get("section") or OTHER_SECTION,
+            description=r.get("description") or "",
+            unit=r.get("unit") or "count",
+            polarity=r.get("polarity") or "neutral",
+            reads=tuple(t for t in str(r.get("reads") or "").split(",") if t),
+            board_wording=r.get("board_wording") or "",
+            choice=r.get("choice") or "",
+        )
+    return entries
+
+
+# ---- shaping the data quality panel --------------------------------------------------------
+
+
+def summarise_data_quality(
+    dq: Mapping[str, pd.DataFrame], rows: pd.DataFrame, indicators: Mapping[str, Indicator]
+) -> DataQuality:
+    """One council's dq tables as the panel shows them (pure)."""
+    quarantine = dq.get("quarantine", pd.DataFrame())
+    if not quarantine.empty:
+        actions = quarantine.assign(action=quarantine["action"].fillna("rejected"))
+        rules = (
+            actions.groupby(["table_name", "rule_id", "action"], dropna=False)
+            .agg(rows=("action", "size"), message=("message", "first"), value=("value", "first"))
+            .reset_index()
+            .sort_values(["rows", "table_name"], ascending=[False, True])
+        )
+        by_table = actions.pivot_table(
+            index="table_name", columns="action", values="rule_id", aggfunc="size", fill_value=0
+        )
+    else:
+        rules = pd.DataFrame(columns=["table_name", "rule_id", "action", "rows", "message", "value"])
+        by_table = pd.DataFrame()
+
+    tables = dq.get("extract_tables", pd.DataFrame()).copy()
+    if tables.empty and not by_table.empty:
+        tables = pd.DataFrame({"table_name": by_table.index})
+    tables = tables.reindex(columns=list(dict.fromkeys([*tables.columns, *TABLE_COLUMNS])))
+    if not tables.empty:
+        for action in ("rejected", "flagged"):
+            counts = by_table[action] if action in getattr(by_table, "columns", []) else pd.Series(dtype=int)
+            tables[f"{action}_in_quarantine"] = tables["table_name"].map(counts).fillna(0).astype(int)
+        tables = tables.sort_values("table_name")
+
+    checks = dq.get("validation_result", pd.DataFrame())
+    if not checks.empty and "success" in checks.columns:
+        checks = checks[~checks["success"].fillna(False).astype(bool)]
+
+    files = dq.get("file_manifest", pd.DataFrame())
+    if not files.empty:
+        files = files.sort_values("source_file")
+
+    # Which indicators an absent table blanks: as recorded on the rows, else from the catalogue.
+    absent_tables = []
+    if not tables.empty and "present" in tables.columns:
+        absent_tables = sorted(tables.loc[~tables["present"].fillna(True).astype(bool), "table_name"])
+    blanked: dict[str, set[str]] = {t: set() for t in absent_tables}
+    for record in rows.to_dict("records"):
+        missing = record.get("missing_tables")
+        if not is_missing(missing):
+            for table in str(missing).split(","):
+                if table.strip():
+                    blanked.setdefault(table.strip(), set()).add(record["indicator_code"])
+    for code, indicator in indicators.items():
+        for table in indicator.reads:
+            if table in blanked:
+                blanked[table].add(code)
+    absent = [
+        {"table": t, "indicators": sorted(indicators[c].name if c in indicators else c for c in codes)}
+        for t, codes in sorted(blanked.items())
+    ]
+    return DataQuality(tables=tables, rules=rules, failed_checks=checks, files=files, absent=absent)
+
+
+# ---- building the page ---------------------------------------------------------------------
+
+
+def section_of(indicator: Indicator | None) -> str:
+    if indicator is None or not indicator.section:
+        return OTHER_SECTION
+    lowered = indicator.section.lower()
+    for key, title in SECTION_ORDER:
+        if key in lowered:
+            return title
+    return indicator.section
+
+
+def _section_rank(section: str) -> int:
+    titles = [title for _, title in SECTION_ORDER]
+    return titles.index(section) if section in titles else len(titles)
+
+
+def _count_text(value: Any) -> str:
+    number = as_float(value)
+    if number is None:
+        return ""
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
+
+
+def numerator_text(row: Mapping[str, Any]) -> str | None:
+    """'451 of 456' for percents; the base of means, rates and ratios; nothing for counts."""
+    if (
+        row.get("suppressed") is True
+        or as_float(row.get("denominator")) is None
+        or as_float(row.get("numerator")) is None
+    ):
+        return None
+    num, den, unit = _count_text(row["numerator"]), _count_text(row["denominator"]), row["unit"]
+    if unit == "percent":
+        return f"{num} of {den}"
+    if unit == "rate_per_10k":
+        return f"{num} children in a population of {den}"
+    if unit in ("days", "weeks", "hours") or (unit == "count" and as_float(row["denominator"])):
+        return f"average over {den}"
+    return f"{num} over {den}"
+
+
+def _arrow(row: Mapping[str, Any]) -> dict:
+    if row.get("suppressed") is True:
+        return {"symbol": "", "css": "neutral", "text": "no comparison (suppressed)"}
+    unit, polarity = row["unit"], row.get("polarity") or "neutral"
+    direction, judgement = direction_of_change(row.get("value"), row.get("value_last_month"), polarity, unit)
+    if direction == "unknown":
+        return {"symbol": "\u2013", "css": "neutral", "text": "no figure last month to compare"}
+    before = format_value(row.get("value_last_month"), unit)
+    if direction == "same":
+        return {"symbol": "\u25c6", "css": "neutral", "text": f"no change on last month ({before})"}
+    size = format_difference(as_float(row["value"]) - as_float(row["value_last_month"]), unit)
+    css = {"better": "good", "worse": "bad"}.get(judgement, "neutral")
+    verdict = f" \u2013 {judgement}" if judgement in ("better", "worse") else ""
+    return {
+        "symbol": "\u25b2" if direction == "up" else "\u25bc",
+        "css": css,
+        "text": f"{direction} {size} from {before} last month{verdict}",
+    }
+
+
+def _trend_points(trend: pd.DataFrame, code: str, months: list[str]) -> list[TrendPoint]:
+    by_month = {r["extract_month"]: r for r in trend[trend["indicator_code"] == code].to_dict("records")}
+    points = []
+    for month in months:
+        record = by_month.get(month, {})
+        suppressed = record.get("suppressed")
+        points.append(
+            TrendPoint(
+                extract_month=month,
+                value=as_float(record.get("value")),
+                target=as_float(record.get("target")),
+                suppressed=False if is_missing(suppressed) else bool(suppressed),
+            )
+        )
+    return points
+
+
+def _clean(record: Mapping[str, Any]) -> dict:
+    """A row with NaN/NA as None and suppressed as a real bool, for templates and commentary."""
+    row = {k: (None if is_missing(v) else v) for k, v in record.items()}
+    row["suppressed"] = bool(row.get("suppressed")) if row.get("suppressed") is not None else False
+    return row
+
+
+def tile_for(
+    row: dict, indicator: Indicator | None, points: list[TrendPoint], month: str, with_charts: bool
+) -> dict:
+    unit = row["unit"]
+    name = indicator.name if indicator else row["indicator_code"]
+    suppressed = row["suppressed"]
+    word, symbol = rag_label(row.get("rag"))
+    has_trend = any(p.usable for p in points)
+    chart = None
+    if with_charts and has_trend:
+        label = f"12-month trend of {name}" + (
+            " with its target as a dashed line" if any(p.target is not None for p in points) else ""
+        )
+        chart = (charts.trend_chart(points, unit), label)
+    return {
+        "code": row["indicator_code"],
+        "name": name,
+        "description": indicator.description if indicator else "",
+        "unit": unit,
+        "value_text": format_value(row.get("value"), unit, suppressed=suppressed),
+        # The big figure and its unit words apart, so '52.8 per 10,000 children' fits a tile.
+        "value_unit": UNIT_WORDS.get(unit, "") if row.get("value") is not None and not suppressed else "",
+        "value_number": None
+        if row.get("value") is None or suppressed
+        else format_number(row["value"], unit) + ("%" if unit == "percent" else ""),
+        "suppressed": suppressed,
+        "no_figure": not suppressed and row.get("value") is None,
+        "missing_tables": row.get("missing_tables"),
+        "rag": {"word": word, "symbol": symbol, "css": (row.get("rag") or "none").lower()},
+        "target_text": None if row.get("target") is None else format_value(row["target"], unit),
+        "polarity_text": {"up": "higher is better", "down": "lower is better"}.get(
+            row.get("polarity"), "neither higher nor lower is better"
+        ),
+        "arrow": _arrow(row),
+        "numerator_text": numerator_text(row),
+        "benchmarks": [
+            (label, format_value(row.get(column), unit) if row.get(column) is not None else "not published")
+            for column, label in BENCHMARK_LABELS
+        ],
+        "trend_svg": None,
+        "chart": chart,
+        "trend_rows": [
+            (
+                month_label(p.extract_month),
+                "suppressed" if p.suppressed else format_value(p.value, unit),
+                "" if p.target is None else format_value(p.target, unit),
+            )
+            for p in points
+        ],
+        "has_trend": has_trend,
+        "commentary": indicator_commentary(row, points, month),
+    }
+
+
+def _breakdown_figures(breakdowns: pd.DataFrame, with_charts: bool) -> list[dict]:
+    if breakdowns.empty:
+        return []
+    known = list(DIMENSION_TITLES)
+    dims = sorted(
+        breakdowns["dimension"].dropna().unique(),
+        key=lambda d: (known.index(d) if d in known else len(known), str(d)),
+    )
+    figures = []
+    for dimension in dims:
+        part = breakdowns[breakdowns["dimension"] == dimension]
+        title = DIMENSION_TITLES.get(dimension, str(dimension).replace("_", " ").capitalize())
+        rows, categories, percents = [], [], []
+        for r in part.to_dict("records"):
+            suppressed = not is_missing(r.get("suppressed")) and bool(r.get("suppressed"))
+            category = "not recorded" if is_missing(r.get("category")) else str(r["category"])
+            percent = None if suppressed else as_float(r.get("percent"))
+            categories.append(category)
+            percents.append(percent)
+            rows.append(
+                (
+                    category,
+                    "suppressed" if suppressed else (_count_text(r.get("children")) or "no figure"),
+                    "suppressed" if suppressed else format_value(percent, "percent"),
+                )
+            )
+        chart = None
+        if with_charts and any(p is not None for p in percents):
+            chart = (
+                charts.breakdown_chart(categories, percents),
+                f"Children looked after by {title.lower()}, per cent",
+            )
+        figures.append(
+            {
+                "dimension": dimension,
+                "title": title,
+                "svg": None,
+                "chart": chart,
+                "rows": rows,
+                "sentence": breakdown_sentence(title, part.to_dict("records")),
+            }
+        )
+    return figures
+
+
+def render_charts(items: list[dict], svg_key: str) -> None:
+    """Render each item's (chart, label) to inline SVG in place, several at a time: vl-convert
+    releases the GIL, and a council's scorecard has some sixty charts."""
+    jobs = [item for item in items if item.get("chart")]
+    if not jobs:
+        return
+    with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) * 2)) as pool:
+        svgs = list(pool.map(lambda item: charts.to_inline_svg(*item["chart"]), jobs))
+    for item, svg in zip(jobs, svgs, strict=True):
+        item[svg_key] = svg
+        item["chart"] = None
+
+
+def build_context(
+    data: CouncilData, indicators: Mapping[str, Indicator], *, with_charts: bool = True
+) -> dict:
+    """Everything the template shows for one council (charts rendered here, text escaped there)."""
+    months = months_ending(data.month, 12)
+    sections: dict[str, list[dict]] = {}
+    raw_rows: dict[str, list[dict]] = {}
+    for record in data.rows.to_dict("records"):
+        row = _clean(record)
+        indicator = indicators.get(row["indicator_code"])
+        row["unit"] = row.get("unit") or (indicator.unit if indicator else "count")
+        row["polarity"] = row.get("polarity") or (indicator.polarity if indicator else "neutral")
+        section = section_of(indicator)
+        points = _trend_points(data.trend, row["indicator_code"], months)
+        sections.setdefault(section, []).append(tile_for(row, indicator, points, data.month, with_charts))
+        raw_rows.setdefault(section, []).append(row)
+    catalogue_order = {code: i for i, code in enumerate(indicators)}
+    ordered = []
+    for section in sorted(sections, key=lambda s: (_section_rank(s), s)):
+        tiles = sorted(sections[section], key=lambda t: catalogue_order.get(t["code"], len(catalogue_order)))
+        ordered.append(
+            {
+                "title": section,
+                "anchor": "section-" + "".join(c if c.isalnum() else "-" for c in section.lower()),
+                "summary": section_summary(raw_rows[section]),
+                "tiles": tiles,
+            }
+        )
+    breakdowns = _breakdown_figures(data.breakdowns, with_charts)
+    render_charts([tile for section in ordered for tile in section["tiles"]], "trend_svg")
+    render_charts(breakdowns, "svg")
+    all_rows = [r for rows in raw_rows.values() for r in rows]
+    rag_counts = {
+        w: sum(1 for r in all_rows if (r.get("rag") or "").lower() == w) for w in ("green", "amber", "red")
+    }
+    dq = data.data_quality
+    quarantine_totals = {
+        action: int(dq.rules.loc[dq.rules["action"] == action, "rows"].sum()) if not dq.rules.empty else 0
+        for action in ("rejected", "flagged")
+    }
+    raw_total = int(
+        pd.to_numeric(dq.tables.get("raw_rows", pd.Series(dtype=float)), errors="coerce").fillna(0).sum()
+    )
+    loaded = pd.to_datetime(dq.files["loaded_at"], errors="coerce").max() if "loaded_at" in dq.files else None
+    return {
+        "la_code": data.la_code,
+        "la_name": data.la_name,
+        "region_name": data.region_name,
+        "month": data.month,
+        "month_label": month_label(data.month),
+        "first_month_label": month_label(months[0]),
+        "generated": dt.datetime.now().strftime("%d %B %Y %H:%M"),
+        "sections": ordered,
+        "rag_counts": rag_counts,
+        "indicator_count": len(all_rows),
+        "suppressed_count": sum(1 for r in all_rows if r["suppressed"]),
+        "no_figure_count": sum(1 for r in all_rows if not r["suppressed"] and r.get("value") is None),
+        "breakdowns": breakdowns,
+        "dq": {
+            "tables": _records(dq.tables),
+            "rules": _records(dq.rules),
+            "failed_checks": _records(dq.failed_checks),
+            "files": _records(dq.files),
+            "absent": dq.absent,
+            "rejected": quarantine_totals["rejected"],
+            "flagged": quarantine_totals["flagged"],
+            "raw_rows": raw_total,
+            "loaded_at": None if loaded is None or pd.isna(loaded) else loaded.strftime("%d %B %Y %H:%M"),
+        },
+        "format_number": format_number,
+        "count_text": _count_text,
+        "short_month": short_month_label,
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: (None if is_missing(v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(context: dict) -> str:
+    return _environment().get_template("scorecard.html.j2").render(**context)
+
+
+def workbook_records(data: CouncilData, context: dict, indicators: Mapping[str, Indicator]) -> dict:
+    months = months_ending(data.month, 12)
+    trend = {}
+    for r in data.trend.to_dict("records"):
+        suppressed = not is_missing(r.get("suppressed")) and bool(r.get("suppressed"))
+        trend.setdefault(r["indicator_code"], {})[month_label(r["extract_month"])] = (
+            "suppressed" if suppressed else as_float(r.get("value"))
+        )
+    indicator_rows = []
+    for section in context["sections"]:
+        for tile in section["tiles"]:
+            record = _clean(data.rows[data.rows["indicator_code"] == tile["code"]].iloc[0].to_dict())
+            indicator_rows.append(
+                record
+                | {"section": section["title"], "name": tile["name"], "trend": trend.get(tile["code"], {})}
+            )
+    return {
+        "indicator_rows": indicator_rows,
+        "trend_months": [month_label(m) for m in months],
+        "breakdown_rows": _records(data.breakdowns),
+        "definitions": [
+            {
+                "code": i.code,
+                "name": i.name,
+                "section": section_of(i),
+                "description": i.description,
+                "unit": i.unit,
+                "polarity": i.polarity,
+                "reads": ", ".join(i.reads),
+                "choice": i.choice,
+            }
+            for i in indicators.values()
+        ],
+        "data_quality_rows": _records(data.data_quality.rules),
+    }
+
+
+def _for_council(frame: pd.DataFrame, la_code: str) -> pd.DataFrame:
+    if frame.empty or "la_code" not in frame.columns:
+        return frame
+    return frame[frame["la_code"] == la_code]
+
+
+def write_reports(
+    month: str,
+    la_code: str | None = None,
+    out_dir: Path = Path("data/reports"),
+    warehouse: Warehouse | None = None,
+) -> list[Path]:
+    """Write scorecard_<la>_<month>.html and .xlsx for each council (or only `la_code`); return the paths."""
+    warehouse = warehouse or Warehouse(Settings.from_env().warehouse_url)
+    with warehouse.engine.connect() as conn:
+        if not warehouse.table_exists(conn, "mart", "scorecard_indicator"):
+            raise RuntimeError("mart.scorecard_indicator does not exist: run the pipeline first")
+        frame = load_scorecard(warehouse, month, la_code, conn)
+        if frame.empty:
+            raise RuntimeError(
+                f"no scorecard rows for {month}" + (f" and {la_code}" if la_code else "") + ": run it first"
+            )
+        trend = load_trend(warehouse, month, la_code, conn)
+        breakdowns = load_breakdowns(warehouse, month, la_code, conn)
+        dq = load_data_quality(warehouse, month, la_code, conn)
+        names = load_council_names(warehouse, conn)
+        indicators = load_catalogue(warehouse, conn)
+
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for la, rows in frame.groupby("la_code"):
-        rows = rows.assign(name=rows["indicator_code"].map(names))
-        stem = out_dir / f"scorecard_{la}_{month}"
-        table = rows[["indicator_code", "name", "value", "unit", "target", "rag", "value_last_month"]]
-        body = table.to_html(index=False, na_rep="", float_format=lambda v: f"{v:,.1f}")
-        stem.with_suffix(".html").write_text(
-            "<!doctype html><html lang='en'><meta charset='utf-8'>"
-            f"<title>Corporate Parenting scorecard {html.escape(la)} {month}</title>"
-            f"<h1>Corporate Parenting scorecard: {html.escape(la)}, {month}</h1>{body}</html>",
-            encoding="utf-8",
+    for la, rows in frame.groupby("la_code", sort=True):
+        council_dq = {name: _for_council(table, la) for name, table in dq.items()}
+        la_name, region_name = names.get(la, (la, None))
+        data = CouncilData(
+            la_code=la,
+            la_name=la_name,
+            region_name=region_name,
+            month=month,
+            rows=rows,
+            trend=_for_council(trend, la),
+            breakdowns=_for_council(breakdowns, la),
+            data_quality=summarise_data_quality(council_dq, rows, indicators),
         )
-        table.to_excel(stem.with_suffix(".xlsx"), index=False, sheet_name="Indicators")
-        written += [stem.with_suffix(".html"), stem.with_suffix(".xlsx")]
+        context = build_context(data, indicators)
+        stem = out_dir / f"scorecard_{la}_{month}"
+        html_path = stem.with_suffix(".html")
+        html_path.write_text(render_html(context), encoding="utf-8")
+        xlsx_path = write_workbook(stem.with_suffix(".xlsx"), **workbook_records(data, context, indicators))
+        written += [html_path, xlsx_path]
     return written

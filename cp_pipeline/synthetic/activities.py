@@ -422,13 +422,8 @@ def _care_leaver_contacts(sim, staff: _Workforce, pa_slots: list[int], leavers: 
             in_touch = sim.pick(h._IN_TOUCH)
             if in_touch == "YES":
                 if activ is None or rng.random() > 0.75:
-                    activ = (
-                        sim.pick(h._EET)
-                        if rng.random() < p_eet
-                        else sim.pick(h._NEET)
-                        if rng.random() < 0.92
-                        else "0"
-                    )
+                    # In touch means the activity is known (DfE rule 345): never "0" here.
+                    activ = sim.pick(h._EET) if rng.random() < p_eet else sim.pick(h._NEET)
                     accom = sim.pick(h._SUITABLE) if rng.random() < p_suitable else sim.pick(h._UNSUITABLE)
                 row_activ, row_accom = activ, accom
             else:

@@ -473,7 +473,9 @@ class _Simulator:
                 if cur["place"][0] in "AP" or cur["place"] in ("K1", "R5"):
                     continue
                 if data == "T3" and not cur["place"].startswith("U"):
+                    # T3 covers a foster carer's holiday only; elsewhere it is a short T4 (rule 379: <= 7 days).
                     data = "T4"
+                    length = min(length, 7)
                 close(when, "")
                 eps.append([when, NO_DATE, "P", cur["ls"], data, "", self.postcode(0.8), "", "", ""])
                 close(when + length, "")

@@ -25,6 +25,7 @@ QUARANTINE_COLUMNS = [
     "value",
 ]
 
+
 def is_personal(column: Column) -> bool:
     """Whether a column's values must never appear in a message or a log line (tables.yaml
     marks them `personal`, and every date of birth is). The `value` column of dq.quarantine

@@ -64,7 +64,9 @@ def _previous_counts(warehouse: Warehouse, la_code: str, extract_month: str) -> 
     return {t: int(n) for t, n in zip(frame["table_name"], frame["staged_rows"], strict=True)}
 
 
-def _dfe_results(summary: pd.DataFrame, la_code: str, extract_month: str, run_at: dt.datetime) -> pd.DataFrame:
+def _dfe_results(
+    summary: pd.DataFrame, la_code: str, extract_month: str, run_at: dt.datetime
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "la_code": la_code,
@@ -74,15 +76,21 @@ def _dfe_results(summary: pd.DataFrame, la_code: str, extract_month: str, run_at
             "check_name": summary["rule_id"],
             "expectation_type": "dfe_rule",
             "success": summary["status"].isin(["passed", "skipped"]),
-            "observed": summary["status"] + ": " + summary["rows_failed"].astype(str) + " of "
-            + summary["rows_checked"].astype(str) + " rows",
+            "observed": summary["status"]
+            + ": "
+            + summary["rows_failed"].astype(str)
+            + " of "
+            + summary["rows_checked"].astype(str)
+            + " rows",
             "severity": "warning",
             "run_at": run_at,
         }
     )
 
 
-def validate_month(warehouse: Warehouse, la_code: str, extract_month: str, *, with_gx: bool = True) -> ValidationOutcome:
+def validate_month(
+    warehouse: Warehouse, la_code: str, extract_month: str, *, with_gx: bool = True
+) -> ValidationOutcome:
     """Run every cross-table and batch check for one council-month and store the results atomically."""
     from cp_pipeline.validation.dfe_rules import run_dfe_rules
 
@@ -94,7 +102,9 @@ def validate_month(warehouse: Warehouse, la_code: str, extract_month: str, *, wi
         from cp_pipeline.validation.expectations import validate_staged_batch
 
         staged = {name: frame for name, frame in tables.items()}
-        batch = validate_staged_batch(staged, la_code, extract_month, _previous_counts(warehouse, la_code, extract_month))
+        batch = validate_staged_batch(
+            staged, la_code, extract_month, _previous_counts(warehouse, la_code, extract_month)
+        )
         results.append(batch.reindex(columns=list(VALIDATION_RESULT_TYPES)))
     combined = pd.concat(results, ignore_index=True)
     combined["run_at"] = run_at
@@ -103,7 +113,12 @@ def validate_month(warehouse: Warehouse, la_code: str, extract_month: str, *, wi
     where = {"la_code": la_code, "extract_month": extract_month}
     with warehouse.transaction() as conn:
         warehouse.replace_rows(
-            conn, "dq", "quarantine", flagged, where=where | {"stage": "dfe_rules"}, column_types=QUARANTINE_TYPES
+            conn,
+            "dq",
+            "quarantine",
+            flagged,
+            where=where | {"stage": "dfe_rules"},
+            column_types=QUARANTINE_TYPES,
         )
         for suite in combined["suite"].unique():
             warehouse.replace_rows(
@@ -121,5 +136,7 @@ def validate_month(warehouse: Warehouse, la_code: str, extract_month: str, *, wi
         dfe_rules_failed=int((dfe.summary["status"] == "failed").sum()),
         dfe_rows_flagged=len(dfe.violations),
         batch_errors=int((~batch_rows["success"].astype(bool) & (batch_rows["severity"] == "error")).sum()),
-        batch_warnings=int((~batch_rows["success"].astype(bool) & (batch_rows["severity"] == "warning")).sum()),
+        batch_warnings=int(
+            (~batch_rows["success"].astype(bool) & (batch_rows["severity"] == "warning")).sum()
+        ),
     )

@@ -40,7 +40,9 @@ def build_views(warehouse: Warehouse) -> None:
             build_model(warehouse, model, None)
 
 
-def run_directly(warehouse: Warehouse, extracts_dir: Path, reference_dir: Path, months: list[str] | None = None) -> None:
+def run_directly(
+    warehouse: Warehouse, extracts_dir: Path, reference_dir: Path, months: list[str] | None = None
+) -> None:
     """Land, stage, model and score every month (or the given ones), with no orchestration."""
     available = council_months(extracts_dir)
     all_months = sorted({m for ms in available.values() for m in ms})

@@ -6,6 +6,7 @@ import datetime as dt
 
 import holidays
 import pandas as pd
+
 from cp_pipeline.warehouse.engine import Warehouse
 
 DIM_DATE_TYPES = {
@@ -21,7 +22,9 @@ DIM_DATE_TYPES = {
 }
 
 
-def build_dim_date(first: dt.date = dt.date(1990, 1, 1), last: dt.date = dt.date(2040, 12, 31)) -> pd.DataFrame:
+def build_dim_date(
+    first: dt.date = dt.date(1990, 1, 1), last: dt.date = dt.date(2040, 12, 31)
+) -> pd.DataFrame:
     """One row per day. `working_day_number` counts working days from `first`, so "the 20th working
     day after d" is the day whose number is d's number + 20 (a non-working d takes the number of
     the working day before it, which is how "d itself not counted" reads on a weekend)."""

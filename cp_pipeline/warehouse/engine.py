@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 from collections.abc import Iterator, Mapping
@@ -60,9 +61,9 @@ def logical_type(series: pd.Series) -> str:
         return "float"
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return "timestamp"
-    if dtype == object:
-        sample = series.dropna()
-        if len(sample) and all(type(v).__name__ == "date" for v in sample.head(50)):
+    if pd.api.types.is_object_dtype(dtype):
+        sample = series.dropna().head(50)
+        if len(sample) and all(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in sample):
             return "date"
     return "text"
 
@@ -123,7 +124,9 @@ class Warehouse:
     def table_exists(self, conn: Connection, schema: str, table: str) -> bool:
         return bool(self.table_columns(conn, schema, table))
 
-    def read_frame(self, sql: str, params: Mapping | None = None, conn: Connection | None = None) -> pd.DataFrame:
+    def read_frame(
+        self, sql: str, params: Mapping | None = None, conn: Connection | None = None
+    ) -> pd.DataFrame:
         if conn is not None:
             result = conn.execute(sa.text(sql), dict(params or {}))
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
@@ -131,7 +134,9 @@ class Warehouse:
             return self.read_frame(sql, params, c)
 
     # ---- writing -------------------------------------------------------------------
-    def create_table(self, conn: Connection, schema: str, table: str, column_types: Mapping[str, str]) -> None:
+    def create_table(
+        self, conn: Connection, schema: str, table: str, column_types: Mapping[str, str]
+    ) -> None:
         cols = ", ".join(f"{quote_ident(c)} {self.sql_type(t)}" for c, t in column_types.items())
         conn.execute(sa.text(f"CREATE TABLE IF NOT EXISTS {qualified(schema, table)} ({cols})"))
 
@@ -203,10 +208,10 @@ class Warehouse:
             view = "_cp_insert_frame"
             raw.register(view, frame)
             try:
-                select = ", ".join(
-                    f"CAST({quote_ident(c)} AS {self.sql_type(types[c])})" for c in columns
+                select = ", ".join(f"CAST({quote_ident(c)} AS {self.sql_type(types[c])})" for c in columns)
+                raw.execute(
+                    f"INSERT INTO {qualified(schema, table)} ({col_list}) SELECT {select} FROM {view}"
                 )
-                raw.execute(f"INSERT INTO {qualified(schema, table)} ({col_list}) SELECT {select} FROM {view}")
             finally:
                 raw.unregister(view)
         else:

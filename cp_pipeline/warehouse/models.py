@@ -238,7 +238,10 @@ def _result_columns(conn: Connection, sql: str) -> list[str]:
 
 
 def build_model(
-    warehouse: Warehouse, model: SqlModel, extract_month: str | None, models: Mapping[str, SqlModel] | None = None
+    warehouse: Warehouse,
+    model: SqlModel,
+    extract_month: str | None,
+    models: Mapping[str, SqlModel] | None = None,
 ) -> BuildResult:
     """Materialise one model for one month in a single transaction (all of it or none of it)."""
     models = models or load_models()

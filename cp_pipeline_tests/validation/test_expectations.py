@@ -291,7 +291,9 @@ def test_warehouse_suite_finds_duplicate_episodes_and_a_bad_rag_in_the_month(war
         "warehouse.fct_child_month",
         "mart.scorecard_indicator",
     }
-    assert _check(warehouse_results, "fct_episode.child_episode_number_unique")["observed"].startswith("2 of 3 rows")
+    assert _check(warehouse_results, "fct_episode.child_episode_number_unique")["observed"].startswith(
+        "2 of 3 rows"
+    )
     text = warehouse_results.astype(str).to_csv()
     assert KID not in text and "purple" not in text
 

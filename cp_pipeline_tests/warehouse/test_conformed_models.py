@@ -13,9 +13,9 @@ import pytest
 
 from cp_pipeline.extracts.reference import load_reference
 from cp_pipeline.indicators.scorecard import CATALOGUE_TYPES, SCORECARD_TYPES
+from cp_pipeline.warehouse.build import build_reference
 from cp_pipeline.warehouse.calendar import load_dim_date
 from cp_pipeline.warehouse.engine import Warehouse
-from cp_pipeline.warehouse.build import build_reference
 from cp_pipeline.warehouse.models import build_model, check_model, load_models
 from cp_pipeline_tests.fixtures.handmade import DEFAULT_LA, d, stage_tables, write_reference
 

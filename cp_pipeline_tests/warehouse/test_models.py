@@ -30,11 +30,20 @@ def test_month_bounds_give_the_period_end():
 
 @pytest.mark.parametrize(
     ("start", "months", "expected"),
-    [("2025-02-28", -6, "2024-08-28"), ("2024-07-31", 6, "2025-01-31"), ("2024-10-15", 3, "2025-01-15"),
-     ("2024-08-31", -6, "2024-02-29")],
+    [
+        ("2025-02-28", -6, "2024-08-28"),
+        ("2024-07-31", 6, "2025-01-31"),
+        ("2024-10-15", 3, "2025-01-15"),
+        ("2024-08-31", -6, "2024-02-29"),
+    ],
 )
 def test_month_arithmetic_clamps_like_the_spec(warehouse, start, months, expected):
-    sql = render("SELECT {{ add_months(\"DATE '" + start + "'\", " + str(months) + ") }} AS d", {}, warehouse.dialect, None)
+    sql = render(
+        "SELECT {{ add_months(\"DATE '" + start + "'\", " + str(months) + ") }} AS d",
+        {},
+        warehouse.dialect,
+        None,
+    )
     assert warehouse.read_frame(sql)["d"].iloc[0] == dt.date.fromisoformat(expected)
 
 

@@ -1,0 +1,129 @@
+"""Altair charts for the scorecard, rendered to inline SVG (vl-convert) so the HTML needs no network.
+
+Each chart is drawn in black, greys and one blue with a dashed target line, so that it still
+reads when printed in black and white; the values are always repeated in a table beside it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from functools import cache
+
+import altair as alt
+import pandas as pd
+
+from cp_pipeline.reporting.commentary import TrendPoint
+from cp_pipeline.reporting.formatting import short_month_label
+
+log = logging.getLogger(__name__)
+
+VALUE_COLOUR = "#1d70b8"
+TARGET_COLOUR = "#0b0c0c"
+AXIS_COLOUR = "#505a5f"
+FONT = "Arial, Helvetica, sans-serif"
+UNIT_TITLES = {
+    "percent": "%",
+    "rate_per_10k": "per 10,000",
+    "days": "days",
+    "weeks": "weeks",
+    "hours": "hours",
+    "gbp": "£",
+    "ratio": "ratio",
+    "count": "",
+}
+
+# The namespace declarations are not needed inside HTML and would be the only "http" in the file.
+_NAMESPACES = re.compile(r'\sxmlns(:\w+)?="[^"]*"')
+
+
+def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (
+        chart.configure(font=FONT, background="white")
+        .configure_axis(
+            labelFontSize=10,
+            titleFontSize=10,
+            labelColor=AXIS_COLOUR,
+            titleColor=AXIS_COLOUR,
+            gridColor="#e5e5e5",
+        )
+        .configure_view(stroke=None)
+    )
+
+
+def trend_chart(points: Sequence[TrendPoint], unit: str) -> alt.TopLevelMixin:
+    """The 12-month trend: monthly values as a line with dots, the target as a dashed black line.
+
+    Suppressed and missing months are gaps, never zeros.
+    """
+    order = [short_month_label(p.extract_month) for p in points]
+    frame = pd.DataFrame(
+        {
+            "month": order,
+            "value": [p.value if p.usable else None for p in points],
+            "target": [p.target for p in points],
+        }
+    )
+    x = alt.X("month:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=False))
+    y_title = UNIT_TITLES.get(unit, "")
+    # Counts and money start at zero; percents, rates and durations zoom in so a month's change shows.
+    scale = alt.Scale(zero=unit in ("count", "gbp"), nice=True)
+    base = alt.Chart(frame).encode(x=x)
+    value_line = base.mark_line(
+        color=VALUE_COLOUR, strokeWidth=2, point=alt.OverlayMarkDef(color=VALUE_COLOUR, size=30)
+    ).encode(y=alt.Y("value:Q", title=y_title, scale=scale))
+    layers = [value_line]
+    if frame["target"].notna().any():
+        layers.append(
+            base.mark_line(color=TARGET_COLOUR, strokeDash=[4, 3], strokeWidth=1.5).encode(
+                y=alt.Y("target:Q")
+            )
+        )
+    return _config(alt.layer(*layers).properties(width=250, height=90))
+
+
+def breakdown_chart(categories: Sequence[str], percents: Sequence[float | None]) -> alt.TopLevelMixin:
+    """Horizontal bars of the percent of children in each category, labelled with the percent.
+
+    Suppressed categories have no bar (their row in the table says 'suppressed').
+    """
+    frame = pd.DataFrame({"category": list(categories), "percent": list(percents)})
+    frame["label"] = [("" if pd.isna(p) else f"{p:.0f}%") for p in frame["percent"]]
+    y = alt.Y("category:N", sort=list(categories), title=None, axis=alt.Axis(labelLimit=180))
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color=VALUE_COLOUR)
+        .encode(y=y, x=alt.X("percent:Q", title="% of children", scale=alt.Scale(domain=[0, 100])))
+    )
+    labels = (
+        alt.Chart(frame)
+        .mark_text(align="left", dx=3, fontSize=10, color=TARGET_COLOUR)
+        .encode(y=y, x=alt.X("percent:Q"), text="label:N")
+    )
+    height = max(40, 18 * len(frame))
+    return _config(alt.layer(bars, labels).properties(width=260, height=height))
+
+
+@cache
+def _converter():
+    try:
+        import vl_convert
+    except ImportError:  # pragma: no cover - exercised only without the dependency
+        log.warning("vl-convert-python is not installed: charts are shown as tables only")
+        return None
+    return vl_convert
+
+
+def to_inline_svg(chart: alt.TopLevelMixin, label: str) -> str | None:
+    """The chart as an <svg> element to paste into HTML, labelled for screen readers.
+
+    None when vl-convert is unavailable: the report then shows the chart's table on its own.
+    """
+    converter = _converter()
+    if converter is None:
+        return None
+    svg = converter.vegalite_to_svg(chart.to_dict())
+    svg = _NAMESPACES.sub("", svg)
+    safe_label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    return svg.replace("<svg", f'<svg role="img" aria-label="{safe_label}" focusable="false"', 1)

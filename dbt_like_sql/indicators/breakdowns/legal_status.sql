@@ -1,0 +1,23 @@
+/*
+description: Children looked after at P by legal status (LS) of the episode open at P.
+dimension: legal_status
+reads: []
+*/
+WITH looked_after AS (
+    SELECT cm.la_code, cm.child, cm.legal_status AS category
+    FROM {{ ref('fct_child_month') }} AS cm
+),
+totals AS (
+    SELECT l.la_code, COUNT(*) AS total
+    FROM looked_after AS l
+    GROUP BY l.la_code
+)
+SELECT
+    l.la_code,
+    'legal_status' AS dimension,
+    l.category,
+    COUNT(*) AS children,
+    MAX(t.total) AS total
+FROM looked_after AS l
+JOIN totals AS t ON t.la_code = l.la_code
+GROUP BY l.la_code, l.category
