@@ -179,8 +179,11 @@ def build_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool =
         ]
     )
     rows = rows.merge(meta, on="indicator_code", how="left")
-    rows["numerator"] = pd.to_numeric(rows["numerator"], errors="coerce").astype("Float64")
-    rows["denominator"] = pd.to_numeric(rows["denominator"], errors="coerce").astype("Float64")
+    # Parallel sums of doubles differ in the last bits from run to run; keeping 12 significant
+    # digits makes a re-run give the same table, far beyond the precision any figure needs.
+    for column in ("numerator", "denominator"):
+        values = pd.to_numeric(rows[column], errors="coerce").astype("Float64")
+        rows[column] = values.map(lambda v: v if pd.isna(v) else float(f"{v:.12g}")).astype("Float64")
 
     # An indicator reading a table the council did not send this month is null, not zero.
     absent_by_la = absent.groupby("la_code")["table_name"].apply(set).to_dict()

@@ -14,6 +14,7 @@ from dagster import (
     BetaWarning,
     MaterializeResult,
     MetadataValue,
+    MonthlyPartitionsDefinition,
     TableColumn,
     TableSchema,
     asset,
@@ -24,7 +25,7 @@ from cp_pipeline.extracts.landing import council_months, land_month
 from cp_pipeline.extracts.reference import load_reference
 from cp_pipeline.extracts.specs import table_specs
 from cp_pipeline.indicators.scorecard import write_catalogue, write_scorecard
-from cp_pipeline.orchestration.partitions import SINGLE_RUN, monthly_partitions
+from cp_pipeline.orchestration.partitions import SINGLE_RUN
 from cp_pipeline.orchestration.resources import ExtractsResource, WarehouseResource
 from cp_pipeline.warehouse.calendar import load_dim_date
 from cp_pipeline.warehouse.models import SqlModel, build_model, check_model, load_models
@@ -32,7 +33,6 @@ from cp_pipeline.warehouse.models import SqlModel, build_model, check_model, loa
 # Single-run backfills are "beta" in Dagster 1.13 but are the documented way to run a range as one run.
 warnings.filterwarnings("ignore", category=BetaWarning)
 
-MONTHLY = monthly_partitions()
 LAYER_GROUPS = {"staging": "staging", "warehouse": "warehouse", "mart": "marts", "bi": "bi"}
 OWNERS = ["team:cp-data-engineering"]
 
@@ -43,420 +43,413 @@ def _months(context: AssetExecutionContext) -> list[str]:
     )
 
 
-# ---- landing and staging -------------------------------------------------------------
+def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
+    """Every asset of the project, sharing the monthly partitions (which start at the earliest
+    extract month of the configured extracts folder)."""
+    # ---- landing and staging -------------------------------------------------------------
 
-INGEST_SPECS = [
-    spec
-    for table in table_specs().values()
-    for spec in (
+    INGEST_SPECS = [
+        spec
+        for table in table_specs().values()
+        for spec in (
+            AssetSpec(
+                AssetKey(["raw", table.staging_name]),
+                group_name="landing",
+                description=f"{table.name} rows exactly as read from the council's files, with file and line.",
+                kinds={"python"},
+                owners=OWNERS,
+            ),
+            AssetSpec(
+                AssetKey(["staging", table.staging_name]),
+                deps=[AssetKey(["raw", table.staging_name])],
+                group_name="staging",
+                description=f"{table.name}: typed, normalised rows that passed the row-level rules.",
+                kinds={"pandera"},
+                owners=OWNERS,
+                metadata={
+                    "dagster/column_schema": TableSchema(
+                        columns=[TableColumn(c.staging_name, c.type) for c in table.columns]
+                    )
+                },
+            ),
+        )
+    ] + [
         AssetSpec(
-            AssetKey(["raw", table.staging_name]),
+            AssetKey(["dq", "file_manifest"]),
             group_name="landing",
-            description=f"{table.name} rows exactly as read from the council's files, with file and line.",
             kinds={"python"},
             owners=OWNERS,
+            description="Every landed file: SHA-256, size, encoding, tables detected, load time.",
         ),
         AssetSpec(
-            AssetKey(["staging", table.staging_name]),
-            deps=[AssetKey(["raw", table.staging_name])],
+            AssetKey(["dq", "extract_tables"]),
+            group_name="landing",
+            kinds={"python"},
+            owners=OWNERS,
+            description="Which tables each council sent each month (absent is not empty).",
+        ),
+        AssetSpec(
+            AssetKey(["dq", "quarantine"]),
             group_name="staging",
-            description=f"{table.name}: typed, normalised rows that passed the row-level rules.",
             kinds={"pandera"},
             owners=OWNERS,
-            metadata={
-                "dagster/column_schema": TableSchema(
-                    columns=[TableColumn(c.staging_name, c.type) for c in table.columns]
-                )
-            },
+            description="Rejected and flagged rows with table, file, line, column, rule and message.",
         ),
-    )
-] + [
-    AssetSpec(
-        AssetKey(["dq", "file_manifest"]),
-        group_name="landing",
-        kinds={"python"},
-        owners=OWNERS,
-        description="Every landed file: SHA-256, size, encoding, tables detected, load time.",
-    ),
-    AssetSpec(
-        AssetKey(["dq", "extract_tables"]),
-        group_name="landing",
-        kinds={"python"},
-        owners=OWNERS,
-        description="Which tables each council sent each month (absent is not empty).",
-    ),
-    AssetSpec(
-        AssetKey(["dq", "quarantine"]),
-        group_name="staging",
-        kinds={"pandera"},
-        owners=OWNERS,
-        description="Rejected and flagged rows with table, file, line, column, rule and message.",
-    ),
-]
+    ]
 
-
-@multi_asset(
-    specs=INGEST_SPECS,
-    partitions_def=MONTHLY,
-    backfill_policy=SINGLE_RUN,
-    can_subset=False,
-    name="land_and_stage_extracts",
-    check_specs=[
-        AssetCheckSpec(
-            "rejected_rows_are_quarantined",
-            asset=AssetKey(["dq", "quarantine"]),
-            description="raw rows = staging rows + rejected rows, for every table and council",
-        ),
-    ],
-)
-def land_and_stage_extracts(
-    context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
-):
-    """Land every council's extract folder for the month(s), then normalise and validate it."""
-    wh = warehouse.get()
-    available = council_months(extracts.extracts_path)
-    totals: Counter = Counter()
-    hashes: dict[str, str] = {}
-    actions: Counter = Counter()
-    balanced = True
-    started = time.monotonic()
-    for month in _months(context):
-        councils = [la for la, months in available.items() if month in months]
-        if not councils:
-            context.log.warning(f"No council has an extract folder for {month}")
-        for la_code in councils:
-            result = land_month(wh, extracts.extracts_path / la_code / month, la_code, month)
-            actions[result.action] += 1
-            context.log.info(
-                f"{la_code} {month}: {result.action}, {result.files} files, "
-                f"{sum(result.rows_rejected.values())} rows rejected, {result.rows_flagged} flagged"
-                + (f"; absent tables: {', '.join(result.tables_absent)}" if result.tables_absent else "")
-            )
-            totals["rows_raw"] += sum(result.rows_raw.values())
-            totals["rows_staged"] += sum(result.rows_staged.values())
-            totals["rows_rejected"] += sum(result.rows_rejected.values())
-            totals["rows_flagged"] += result.rows_flagged
-            for name, raw_rows in result.rows_raw.items():
-                balanced &= raw_rows == result.rows_staged[name] + result.rows_rejected[name]
-            hashes.update({f"{la_code}/{month}/{f}": h[:16] for f, h in result.file_hashes.items()})
-    metadata = {
-        **{k: MetadataValue.int(v) for k, v in totals.items()},
-        "councils_landed": MetadataValue.int(actions["landed"] + actions["replaced"]),
-        "councils_unchanged": MetadataValue.int(actions["unchanged"]),
-        "duration_seconds": MetadataValue.float(round(time.monotonic() - started, 2)),
-    }
-    for spec in INGEST_SPECS:
-        extra = (
-            {"file_sha256_prefixes": MetadataValue.json(hashes)}
-            if spec.key == AssetKey(["dq", "file_manifest"])
-            else {}
-        )
-        yield MaterializeResult(asset_key=spec.key, metadata={**metadata, **extra})
-    yield AssetCheckResult(
-        check_name="rejected_rows_are_quarantined",
-        asset_key=AssetKey(["dq", "quarantine"]),
-        passed=balanced,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={
-            "rows_raw": totals["rows_raw"],
-            "rows_staged": totals["rows_staged"],
-            "rows_rejected": totals["rows_rejected"],
-        },
-    )
-
-
-@asset(
-    key=AssetKey(["dq", "validation_result"]),
-    deps=[AssetKey(["staging", t.staging_name]) for t in table_specs().values()]
-    + [AssetKey(["dq", "extract_tables"])],
-    group_name="staging",
-    partitions_def=MONTHLY,
-    backfill_policy=SINGLE_RUN,
-    kinds={"pandas", "great_expectations"},
-    owners=OWNERS,
-    description="Cross-table DfE 903 rules (rows flagged into dq.quarantine, kept in staging) and Great "
-    "Expectations batch suites, one result row per check per council and month.",
-    check_specs=[
-        AssetCheckSpec(
-            "dfe_903_rules",
-            asset=AssetKey(["dq", "validation_result"]),
-            description="DfE 903 rules: a failure flags rows for the council to correct in its CMS",
-        ),
-        AssetCheckSpec(
-            "gx_batch_suite",
-            asset=AssetKey(["dq", "validation_result"]),
-            description="Great Expectations batch suites: completeness, keys, drift, distributions",
-        ),
-    ],
-)
-def validation_result(
-    context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
-):
-    from cp_pipeline.validation.run import validate_month
-
-    wh = warehouse.get()
-    available = council_months(extracts.extracts_path)
-    outcomes = []
-    for month in _months(context):
-        for la_code in [la for la, months in available.items() if month in months]:
-            outcome = validate_month(wh, la_code, month)
-            context.log.info(
-                f"{la_code} {month}: {outcome.dfe_rules_failed} DfE rules failed "
-                f"({outcome.dfe_rows_flagged} rows flagged); GX {outcome.batch_errors} errors, "
-                f"{outcome.batch_warnings} warnings"
-            )
-            outcomes.append(outcome)
-    flagged = sum(o.dfe_rows_flagged for o in outcomes)
-    errors = sum(o.batch_errors for o in outcomes)
-    warnings = sum(o.batch_warnings for o in outcomes)
-    yield MaterializeResult(
-        metadata={
-            "dfe_rows_flagged": MetadataValue.int(flagged),
-            "dfe_rules_failed": MetadataValue.int(sum(o.dfe_rules_failed for o in outcomes)),
-            "gx_errors": MetadataValue.int(errors),
-            "gx_warnings": MetadataValue.int(warnings),
-        }
-    )
-    yield AssetCheckResult(
-        check_name="dfe_903_rules",
-        passed=flagged == 0,
-        severity=AssetCheckSeverity.WARN,
-        metadata={"rows_flagged": flagged},
-    )
-    yield AssetCheckResult(
-        check_name="gx_batch_suite",
-        passed=errors == 0,
-        severity=AssetCheckSeverity.ERROR if errors else AssetCheckSeverity.WARN,
-        metadata={"errors": errors, "warnings": warnings},
-    )
-
-
-@asset(
-    key=AssetKey(["staging", "reference_data"]),
-    group_name="landing",
-    kinds={"python"},
-    owners=OWNERS,
-    description="Population, benchmarks, targets, placement costs, postcode districts, school ratings and councils "
-    "from the reference folder, as staging.ref_* tables.",
-)
-def reference_data(warehouse: WarehouseResource, extracts: ExtractsResource) -> MaterializeResult:
-    counts = load_reference(warehouse.get(), extracts.reference_path)
-    return MaterializeResult(metadata={k: MetadataValue.int(v) for k, v in counts.items()})
-
-
-@asset(
-    key=AssetKey(["warehouse", "dim_date"]),
-    group_name="warehouse",
-    kinds={"python"},
-    owners=OWNERS,
-    description="Every day 1990-2040 with weekends, England & Wales bank holidays and a running working-day number.",
-)
-def dim_date(warehouse: WarehouseResource) -> MaterializeResult:
-    return MaterializeResult(metadata={"rows": MetadataValue.int(load_dim_date(warehouse.get()))})
-
-
-# ---- SQL models ----------------------------------------------------------------------
-
-
-def _model_deps(model: SqlModel, models: dict[str, SqlModel]) -> list[AssetKey]:
-    python_sources = {("staging", "reference_data")}
-    deps = [AssetKey([models[r].schema, r]) for r in model.refs]
-    for schema, table in model.sources:
-        if table.startswith("ref_"):
-            deps.append(AssetKey(["staging", "reference_data"]))
-        elif (schema, table) not in python_sources:
-            deps.append(AssetKey([schema, table]))
-    return list(dict.fromkeys(deps))
-
-
-def model_asset(model: SqlModel, models: dict[str, SqlModel]):
-    """One Dagster asset for one SQL model file, with its declared tests as asset checks."""
-    key = AssetKey([model.schema, model.name])
-    check_specs = (
-        [
+    @multi_asset(
+        specs=INGEST_SPECS,
+        partitions_def=monthly,
+        backfill_policy=SINGLE_RUN,
+        can_subset=False,
+        name="land_and_stage_extracts",
+        check_specs=[
             AssetCheckSpec(
-                f"{model.name}_tests",
-                asset=key,
-                description="unique key and not-null columns from the model header",
-            )
-        ]
-        if (model.unique_key or model.not_null) and model.materialized != "view"
-        else []
+                "rejected_rows_are_quarantined",
+                asset=AssetKey(["dq", "quarantine"]),
+                description="raw rows = staging rows + rejected rows, for every table and council",
+            ),
+        ],
     )
+    def land_and_stage_extracts(
+        context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
+    ):
+        """Land every council's extract folder for the month(s), then normalise and validate it."""
+        wh = warehouse.get()
+        available = council_months(extracts.extracts_path)
+        totals: Counter = Counter()
+        hashes: dict[str, str] = {}
+        actions: Counter = Counter()
+        balanced = True
+        started = time.monotonic()
+        for month in _months(context):
+            councils = [la for la, months in available.items() if month in months]
+            if not councils:
+                context.log.warning(f"No council has an extract folder for {month}")
+            for la_code in councils:
+                result = land_month(wh, extracts.extracts_path / la_code / month, la_code, month)
+                actions[result.action] += 1
+                context.log.info(
+                    f"{la_code} {month}: {result.action}, {result.files} files, "
+                    f"{sum(result.rows_rejected.values())} rows rejected, {result.rows_flagged} flagged"
+                    + (f"; absent tables: {', '.join(result.tables_absent)}" if result.tables_absent else "")
+                )
+                totals["rows_raw"] += sum(result.rows_raw.values())
+                totals["rows_staged"] += sum(result.rows_staged.values())
+                totals["rows_rejected"] += sum(result.rows_rejected.values())
+                totals["rows_flagged"] += result.rows_flagged
+                for name, raw_rows in result.rows_raw.items():
+                    balanced &= raw_rows == result.rows_staged[name] + result.rows_rejected[name]
+                hashes.update({f"{la_code}/{month}/{f}": h[:16] for f, h in result.file_hashes.items()})
+        metadata = {
+            **{k: MetadataValue.int(v) for k, v in totals.items()},
+            "councils_landed": MetadataValue.int(actions["landed"] + actions["replaced"]),
+            "councils_unchanged": MetadataValue.int(actions["unchanged"]),
+            "duration_seconds": MetadataValue.float(round(time.monotonic() - started, 2)),
+        }
+        for spec in INGEST_SPECS:
+            extra = (
+                {"file_sha256_prefixes": MetadataValue.json(hashes)}
+                if spec.key == AssetKey(["dq", "file_manifest"])
+                else {}
+            )
+            yield MaterializeResult(asset_key=spec.key, metadata={**metadata, **extra})
+        yield AssetCheckResult(
+            check_name="rejected_rows_are_quarantined",
+            asset_key=AssetKey(["dq", "quarantine"]),
+            passed=balanced,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={
+                "rows_raw": totals["rows_raw"],
+                "rows_staged": totals["rows_staged"],
+                "rows_rejected": totals["rows_rejected"],
+            },
+        )
 
     @asset(
-        key=key,
-        deps=_model_deps(model, models),
-        group_name=LAYER_GROUPS[model.layer],
-        description=model.description or None,
-        partitions_def=MONTHLY if model.partitioned else None,
-        backfill_policy=SINGLE_RUN if model.partitioned else None,
-        code_version=model.code_version,
-        kinds={"sql"},
+        key=AssetKey(["dq", "validation_result"]),
+        deps=[AssetKey(["staging", t.staging_name]) for t in table_specs().values()]
+        + [AssetKey(["dq", "extract_tables"])],
+        group_name="staging",
+        partitions_def=monthly,
+        backfill_policy=SINGLE_RUN,
+        kinds={"pandas", "great_expectations"},
         owners=OWNERS,
-        check_specs=check_specs,
-        metadata={
-            "dagster/table_name": f"{model.schema}.{model.name}",
-            "sql_file": str(model.path.relative_to(model.path.parents[2])),
-            **(
-                {
-                    "dagster/column_schema": TableSchema(
-                        columns=[TableColumn(c, description=d) for c, d in model.columns.items()]
-                    )
-                }
-                if model.columns
-                else {}
+        description="Cross-table DfE 903 rules (rows flagged into dq.quarantine, kept in staging) and Great "
+        "Expectations batch suites, one result row per check per council and month.",
+        check_specs=[
+            AssetCheckSpec(
+                "dfe_903_rules",
+                asset=AssetKey(["dq", "validation_result"]),
+                description="DfE 903 rules: a failure flags rows for the council to correct in its CMS",
             ),
-        },
+            AssetCheckSpec(
+                "gx_batch_suite",
+                asset=AssetKey(["dq", "validation_result"]),
+                description="Great Expectations batch suites: completeness, keys, drift, distributions",
+            ),
+        ],
     )
-    def _model(context: AssetExecutionContext, warehouse: WarehouseResource):
+    def validation_result(
+        context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
+    ):
+        from cp_pipeline.validation.run import validate_month
+
         wh = warehouse.get()
-        months = _months(context) if model.partitioned else [None]
-        rows = 0
-        failures: Counter = Counter()
-        for month in months:
-            rows += build_model(wh, model, month, models).rows
-            failures.update(check_model(wh, model, month))
+        available = council_months(extracts.extracts_path)
+        outcomes = []
+        for month in _months(context):
+            for la_code in [la for la, months in available.items() if month in months]:
+                outcome = validate_month(wh, la_code, month)
+                context.log.info(
+                    f"{la_code} {month}: {outcome.dfe_rules_failed} DfE rules failed "
+                    f"({outcome.dfe_rows_flagged} rows flagged); GX {outcome.batch_errors} errors, "
+                    f"{outcome.batch_warnings} warnings"
+                )
+                outcomes.append(outcome)
+        flagged = sum(o.dfe_rows_flagged for o in outcomes)
+        errors = sum(o.batch_errors for o in outcomes)
+        warnings = sum(o.batch_warnings for o in outcomes)
         yield MaterializeResult(
-            metadata={"rows_written": MetadataValue.int(rows), "months": MetadataValue.int(len(months))}
+            metadata={
+                "dfe_rows_flagged": MetadataValue.int(flagged),
+                "dfe_rules_failed": MetadataValue.int(sum(o.dfe_rules_failed for o in outcomes)),
+                "gx_errors": MetadataValue.int(errors),
+                "gx_warnings": MetadataValue.int(warnings),
+            }
         )
-        if check_specs:
-            yield AssetCheckResult(
-                check_name=check_specs[0].name,
-                passed=not any(failures.values()),
-                severity=AssetCheckSeverity.ERROR,
-                metadata={k: MetadataValue.int(v) for k, v in failures.items()},
+        yield AssetCheckResult(
+            check_name="dfe_903_rules",
+            passed=flagged == 0,
+            severity=AssetCheckSeverity.WARN,
+            metadata={"rows_flagged": flagged},
+        )
+        yield AssetCheckResult(
+            check_name="gx_batch_suite",
+            passed=errors == 0,
+            severity=AssetCheckSeverity.ERROR if errors else AssetCheckSeverity.WARN,
+            metadata={"errors": errors, "warnings": warnings},
+        )
+
+    @asset(
+        key=AssetKey(["staging", "reference_data"]),
+        group_name="landing",
+        kinds={"python"},
+        owners=OWNERS,
+        description="Population, benchmarks, targets, placement costs, postcode districts, school ratings and councils "
+        "from the reference folder, as staging.ref_* tables.",
+    )
+    def reference_data(warehouse: WarehouseResource, extracts: ExtractsResource) -> MaterializeResult:
+        counts = load_reference(warehouse.get(), extracts.reference_path)
+        return MaterializeResult(metadata={k: MetadataValue.int(v) for k, v in counts.items()})
+
+    @asset(
+        key=AssetKey(["warehouse", "dim_date"]),
+        group_name="warehouse",
+        kinds={"python"},
+        owners=OWNERS,
+        description="Every day 1990-2040 with weekends, England & Wales bank holidays and a running working-day number.",
+    )
+    def dim_date(warehouse: WarehouseResource) -> MaterializeResult:
+        return MaterializeResult(metadata={"rows": MetadataValue.int(load_dim_date(warehouse.get()))})
+
+    # ---- SQL models ----------------------------------------------------------------------
+
+    def _model_deps(model: SqlModel, models: dict[str, SqlModel]) -> list[AssetKey]:
+        python_sources = {("staging", "reference_data")}
+        deps = [AssetKey([models[r].schema, r]) for r in model.refs]
+        for schema, table in model.sources:
+            if table.startswith("ref_"):
+                deps.append(AssetKey(["staging", "reference_data"]))
+            elif (schema, table) not in python_sources:
+                deps.append(AssetKey([schema, table]))
+        return list(dict.fromkeys(deps))
+
+    def model_asset(model: SqlModel, models: dict[str, SqlModel]):
+        """One Dagster asset for one SQL model file, with its declared tests as asset checks."""
+        key = AssetKey([model.schema, model.name])
+        check_specs = (
+            [
+                AssetCheckSpec(
+                    f"{model.name}_tests",
+                    asset=key,
+                    description="unique key and not-null columns from the model header",
+                )
+            ]
+            if (model.unique_key or model.not_null) and model.materialized != "view"
+            else []
+        )
+
+        @asset(
+            key=key,
+            deps=_model_deps(model, models),
+            group_name=LAYER_GROUPS[model.layer],
+            description=model.description or None,
+            partitions_def=monthly if model.partitioned else None,
+            backfill_policy=SINGLE_RUN if model.partitioned else None,
+            code_version=model.code_version,
+            kinds={"sql"},
+            owners=OWNERS,
+            check_specs=check_specs,
+            metadata={
+                "dagster/table_name": f"{model.schema}.{model.name}",
+                "sql_file": str(model.path.relative_to(model.path.parents[2])),
+                **(
+                    {
+                        "dagster/column_schema": TableSchema(
+                            columns=[TableColumn(c, description=d) for c, d in model.columns.items()]
+                        )
+                    }
+                    if model.columns
+                    else {}
+                ),
+            },
+        )
+        def _model(context: AssetExecutionContext, warehouse: WarehouseResource):
+            wh = warehouse.get()
+            months = _months(context) if model.partitioned else [None]
+            rows = 0
+            failures: Counter = Counter()
+            for month in months:
+                rows += build_model(wh, model, month, models).rows
+                failures.update(check_model(wh, model, month))
+            yield MaterializeResult(
+                metadata={"rows_written": MetadataValue.int(rows), "months": MetadataValue.int(len(months))}
             )
+            if check_specs:
+                yield AssetCheckResult(
+                    check_name=check_specs[0].name,
+                    passed=not any(failures.values()),
+                    severity=AssetCheckSeverity.ERROR,
+                    metadata={k: MetadataValue.int(v) for k, v in failures.items()},
+                )
 
-    return _model
+        return _model
 
+    MODELS = load_models()
+    MODEL_ASSETS = [model_asset(m, MODELS) for m in MODELS.values()]
 
-MODELS = load_models()
-MODEL_ASSETS = [model_asset(m, MODELS) for m in MODELS.values()]
+    # ---- scorecard -----------------------------------------------------------------------
 
+    def _indicator_deps() -> list[AssetKey]:
+        from cp_pipeline.indicators.catalogue import catalogue
+        from cp_pipeline.warehouse.models import _REF, _SOURCE
 
-# ---- scorecard -----------------------------------------------------------------------
+        deps = []
+        for indicator in catalogue().values():
+            deps += [AssetKey([MODELS[r].schema, r]) for r in _REF.findall(indicator.sql)]
+            deps += [
+                AssetKey(["staging", "reference_data"]) if t.startswith("ref_") else AssetKey([s, t])
+                for s, t in _SOURCE.findall(indicator.sql)
+            ]
+        return list(
+            dict.fromkeys(
+                deps + [AssetKey(["dq", "extract_tables"]), AssetKey(["mart", "indicator_catalogue"])]
+            )
+        )
 
-
-def _indicator_deps() -> list[AssetKey]:
-    from cp_pipeline.indicators.catalogue import catalogue
-    from cp_pipeline.warehouse.models import _REF, _SOURCE
-
-    deps = []
-    for indicator in catalogue().values():
-        deps += [AssetKey([MODELS[r].schema, r]) for r in _REF.findall(indicator.sql)]
-        deps += [
-            AssetKey(["staging", "reference_data"]) if t.startswith("ref_") else AssetKey([s, t])
-            for s, t in _SOURCE.findall(indicator.sql)
-        ]
-    return list(
-        dict.fromkeys(deps + [AssetKey(["dq", "extract_tables"]), AssetKey(["mart", "indicator_catalogue"])])
+    @asset(
+        key=AssetKey(["mart", "indicator_catalogue"]),
+        group_name="marts",
+        kinds={"python"},
+        owners=OWNERS,
+        description="The indicator catalogue (cp_pipeline/indicators/catalogue.yaml) as a table for BI tools.",
     )
+    def indicator_catalogue(warehouse: WarehouseResource) -> MaterializeResult:
+        return MaterializeResult(metadata={"indicators": MetadataValue.int(write_catalogue(warehouse.get()))})
 
-
-@asset(
-    key=AssetKey(["mart", "indicator_catalogue"]),
-    group_name="marts",
-    kinds={"python"},
-    owners=OWNERS,
-    description="The indicator catalogue (cp_pipeline/indicators/catalogue.yaml) as a table for BI tools.",
-)
-def indicator_catalogue(warehouse: WarehouseResource) -> MaterializeResult:
-    return MaterializeResult(metadata={"indicators": MetadataValue.int(write_catalogue(warehouse.get()))})
-
-
-@asset(
-    key=AssetKey(["mart", "scorecard_indicator"]),
-    deps=_indicator_deps() + [AssetKey(["staging", "reference_data"])],
-    group_name="marts",
-    partitions_def=MONTHLY,
-    backfill_policy=SINGLE_RUN,
-    kinds={"python", "sql"},
-    owners=OWNERS,
-    description="One row per council, period end and indicator code: value, target, RAG, benchmarks, trend.",
-    check_specs=[
-        AssetCheckSpec("one_row_per_council_month_code", asset=AssetKey(["mart", "scorecard_indicator"])),
-        AssetCheckSpec(
-            "gx_warehouse_suite",
-            asset=AssetKey(["mart", "scorecard_indicator"]),
-            description="Great Expectations on the conformed tables and the scorecard, through "
-            "GX's SQL datasource",
-        ),
-    ],
-)
-def scorecard_indicator(
-    context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
-):
-    from cp_pipeline.validation.expectations import validate_warehouse, write_validation_results
-    from cp_pipeline.validation.run import WAREHOUSE_SUITE
-
-    wh = warehouse.get()
-    preview = {}
-    duplicates = 0
-    rows = 0
-    gx_failures = 0
-    for month in _months(context):
-        frame = write_scorecard(wh, month, publish=extracts.publish)
-        rows += len(frame)
-        duplicates += int(frame.duplicated(["la_code", "indicator_code"]).sum())
-        results = validate_warehouse(warehouse.url, month)
-        write_validation_results(wh, results, WAREHOUSE_SUITE, month)
-        gx_failures += int((results["success"] == False).sum())  # noqa: E712 - null means skipped
-        cla = frame[frame["indicator_code"] == "CLA_COUNT"]
-        preview[month] = {
-            la: (None if v is None or v != v else float(v))
-            for la, v in zip(cla["la_code"], cla["value"], strict=True)
-        }
-    yield MaterializeResult(
-        metadata={
-            "rows_written": MetadataValue.int(rows),
-            "cla_count_by_council": MetadataValue.json(preview),
-        }
+    @asset(
+        key=AssetKey(["mart", "scorecard_indicator"]),
+        deps=_indicator_deps() + [AssetKey(["staging", "reference_data"])],
+        group_name="marts",
+        partitions_def=monthly,
+        backfill_policy=SINGLE_RUN,
+        kinds={"python", "sql"},
+        owners=OWNERS,
+        description="One row per council, period end and indicator code: value, target, RAG, benchmarks, trend.",
+        check_specs=[
+            AssetCheckSpec("one_row_per_council_month_code", asset=AssetKey(["mart", "scorecard_indicator"])),
+            AssetCheckSpec(
+                "gx_warehouse_suite",
+                asset=AssetKey(["mart", "scorecard_indicator"]),
+                description="Great Expectations on the conformed tables and the scorecard, through "
+                "GX's SQL datasource",
+            ),
+        ],
     )
-    yield AssetCheckResult(
-        check_name="one_row_per_council_month_code",
-        passed=duplicates == 0,
-        metadata={"duplicate_rows": duplicates},
+    def scorecard_indicator(
+        context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
+    ):
+        from cp_pipeline.validation.expectations import validate_warehouse, write_validation_results
+        from cp_pipeline.validation.run import WAREHOUSE_SUITE
+
+        wh = warehouse.get()
+        preview = {}
+        duplicates = 0
+        rows = 0
+        gx_failures = 0
+        for month in _months(context):
+            frame = write_scorecard(wh, month, publish=extracts.publish)
+            rows += len(frame)
+            duplicates += int(frame.duplicated(["la_code", "indicator_code"]).sum())
+            results = validate_warehouse(warehouse.url, month)
+            write_validation_results(wh, results, WAREHOUSE_SUITE, month)
+            gx_failures += int((results["success"] == False).sum())  # noqa: E712 - null means skipped
+            cla = frame[frame["indicator_code"] == "CLA_COUNT"]
+            preview[month] = {
+                la: (None if v is None or v != v else float(v))
+                for la, v in zip(cla["la_code"], cla["value"], strict=True)
+            }
+        yield MaterializeResult(
+            metadata={
+                "rows_written": MetadataValue.int(rows),
+                "cla_count_by_council": MetadataValue.json(preview),
+            }
+        )
+        yield AssetCheckResult(
+            check_name="one_row_per_council_month_code",
+            passed=duplicates == 0,
+            metadata={"duplicate_rows": duplicates},
+        )
+        yield AssetCheckResult(
+            check_name="gx_warehouse_suite",
+            passed=gx_failures == 0,
+            metadata={"failed_expectations": gx_failures},
+        )
+
+    @asset(
+        key=AssetKey(["reports", "board_scorecard"]),
+        deps=[AssetKey(["mart", "scorecard_indicator"]), AssetKey(["dq", "validation_result"])],
+        group_name="reports",
+        partitions_def=monthly,
+        backfill_policy=SINGLE_RUN,
+        kinds={"html", "excel"},
+        owners=OWNERS,
+        description="The board scorecard for each council: a self-contained HTML page and an XLSX workbook.",
     )
-    yield AssetCheckResult(
-        check_name="gx_warehouse_suite",
-        passed=gx_failures == 0,
-        metadata={"failed_expectations": gx_failures},
-    )
+    def board_scorecard(
+        context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
+    ):
+        from cp_pipeline.reporting.report import write_reports
 
+        written = []
+        for month in _months(context):
+            written += write_reports(month, out_dir=extracts.reports_path, warehouse=warehouse.get())
+        latest = [p for p in written if p.suffix == ".html"][-1:]
+        return MaterializeResult(
+            metadata={
+                "files_written": MetadataValue.int(len(written)),
+                **({"latest_report": MetadataValue.path(str(latest[0].resolve()))} if latest else {}),
+            }
+        )
 
-@asset(
-    key=AssetKey(["reports", "board_scorecard"]),
-    deps=[AssetKey(["mart", "scorecard_indicator"]), AssetKey(["dq", "validation_result"])],
-    group_name="reports",
-    partitions_def=MONTHLY,
-    backfill_policy=SINGLE_RUN,
-    kinds={"html", "excel"},
-    owners=OWNERS,
-    description="The board scorecard for each council: a self-contained HTML page and an XLSX workbook.",
-)
-def board_scorecard(context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource):
-    from cp_pipeline.reporting.report import write_reports
-
-    written = []
-    for month in _months(context):
-        written += write_reports(month, out_dir=extracts.reports_path, warehouse=warehouse.get())
-    latest = [p for p in written if p.suffix == ".html"][-1:]
-    return MaterializeResult(
-        metadata={
-            "files_written": MetadataValue.int(len(written)),
-            **({"latest_report": MetadataValue.path(str(latest[0].resolve()))} if latest else {}),
-        }
-    )
-
-
-ALL_ASSETS = [
-    land_and_stage_extracts,
-    validation_result,
-    reference_data,
-    dim_date,
-    *MODEL_ASSETS,
-    indicator_catalogue,
-    scorecard_indicator,
-    board_scorecard,
-]
+    return [
+        land_and_stage_extracts,
+        validation_result,
+        reference_data,
+        dim_date,
+        *MODEL_ASSETS,
+        indicator_catalogue,
+        scorecard_indicator,
+        board_scorecard,
+    ]

@@ -11,7 +11,7 @@ from dagster import (
     schedule,
 )
 
-from cp_pipeline.orchestration.jobs import monthly_scorecard_job
+from cp_pipeline.orchestration.jobs import JOB_NAME
 
 # CMS extracts are taken at (or just after) the month end; two working days give them time
 # to arrive and the analysts time to check the files.
@@ -37,7 +37,7 @@ def previous_month(day: dt.date) -> str:
 
 @schedule(
     cron_schedule="0 7 1-10 * *",
-    job=monthly_scorecard_job,
+    job_name=JOB_NAME,
     execution_timezone="Europe/London",
     default_status=DefaultScheduleStatus.RUNNING,
     description=f"At 07:00 on the {RUN_ON_WORKING_DAY}rd working day of each month (England & Wales), "

@@ -6,7 +6,8 @@ import json
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from cp_pipeline.extracts.landing import council_months
-from cp_pipeline.orchestration.jobs import monthly_scorecard_job
+from cp_pipeline.orchestration.jobs import JOB_NAME
+from cp_pipeline.orchestration.partitions import first_extract_month, monthly_partitions
 from cp_pipeline.settings import Settings
 
 
@@ -21,7 +22,7 @@ def folder_signature(folder) -> str:
 
 
 @sensor(
-    job=monthly_scorecard_job,
+    job_name=JOB_NAME,
     minimum_interval_seconds=300,
     default_status=DefaultSensorStatus.RUNNING,
     description="Starts the month's run when a council's <LA_CODE>/<YYYY-MM> folder is new or changed "
@@ -30,8 +31,7 @@ def folder_signature(folder) -> str:
 )
 def new_extract_sensor(context: SensorEvaluationContext):
     settings = Settings.from_env()
-    partitions = monthly_scorecard_job.partitions_def
-    known = set(partitions.get_partition_keys()) if partitions else set()
+    known = set(monthly_partitions(first_extract_month(settings)).get_partition_keys())
     current = {
         f"{la_code}/{month}": folder_signature(settings.extracts_dir / la_code / month)
         for la_code, months in council_months(settings.extracts_dir).items()

@@ -55,9 +55,11 @@ class DfeRule:
     from_year: int | None = None  # first collection year (named by its end year) the rule applies to
     to_year: int | None = None  # last collection year it applies to
 
+    local: bool = False  # a check of this project's, not a DfE rule: its id is CP-<code>
+
     @property
     def rule_id(self) -> str:
-        return f"DFE-{self.code}"
+        return f"{'CP' if self.local else 'DFE'}-{self.code}"
 
     def applies_to(self, year: int) -> bool:
         if self.from_year is not None and year < self.from_year:

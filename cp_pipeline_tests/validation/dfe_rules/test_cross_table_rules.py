@@ -230,6 +230,18 @@ REVIEW_CASES = [
         {2},
         {3},
     ),
+    Case(
+        "REVIEW_IN_CARE",
+        {
+            "Reviews": [
+                {"CHILD": KIM, "REVIEW": "05/03/2020", "REVIEW_CODE": "PN1"},  # after care ended
+                {"CHILD": LEO, "REVIEW": "05/01/2020", "REVIEW_CODE": "PN1"},
+            ],
+            "Episodes": [E(KIM, "01/01/2020", "10/02/2020", "E13"), E(LEO, "01/01/2020")],
+        },
+        {2},
+        {3},
+    ),
 ]
 
 UASC_OC3_SW_CASES = [
