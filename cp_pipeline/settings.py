@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_WAREHOUSE_URL = "duckdb:///data/warehouse/cp.duckdb"
+PSEUDONYMISATION_KEY_MIN = 32  # characters, e.g. `python -c "import secrets; print(secrets.token_hex(32))"`
 
 
 def _read_dotenv(path: Path = Path(".env")) -> dict[str, str]:
@@ -22,6 +23,48 @@ def _read_dotenv(path: Path = Path(".env")) -> dict[str, str]:
     return values
 
 
+class Secret:
+    """A secret value (a key, a password) that never shows itself in a repr, a log or an f-string."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str):
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def read_secret(env: dict[str, str], name: str, *, min_length: int = 1) -> Secret | None:
+    """A secret from the variable `name`, or from the file named by `name`_FILE (a Docker or
+    Kubernetes secret); None when neither is set. Setting both is refused: two sources could
+    silently disagree. Errors name the variable, never the value."""
+    value, path = env.get(name, "").strip(), env.get(f"{name}_FILE", "").strip()
+    if value and path:
+        raise ValueError(f"set {name} or {name}_FILE, not both")
+    if path:
+        try:
+            value = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ValueError(f"{name}_FILE names a file that cannot be read ({exc.strerror})") from None
+    if not value:
+        return None
+    if len(value) < min_length:
+        raise ValueError(f"{name} is too short: use at least {min_length} characters")
+    return Secret(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     extracts_dir: Path
@@ -29,6 +72,9 @@ class Settings:
     warehouse_url: str
     publish: bool = False
     reports_dir: Path = Path("data/reports")
+    data_docs_dir: Path = Path("data/dq/data_docs")
+    # Set: child ids and UPNs are pseudonymised at landing (cp_pipeline.extracts.pseudonymise).
+    pseudonymisation_key: Secret | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -39,6 +85,10 @@ class Settings:
             warehouse_url=env.get("CP_WAREHOUSE_URL", DEFAULT_WAREHOUSE_URL),
             publish=env.get("CP_PUBLISH", "0").strip() in {"1", "true", "yes"},
             reports_dir=Path(env.get("CP_REPORTS_DIR", "data/reports")),
+            data_docs_dir=Path(env.get("CP_DATA_DOCS_DIR", "data/dq/data_docs")),
+            pseudonymisation_key=read_secret(
+                env, "CP_PSEUDONYMISATION_KEY", min_length=PSEUDONYMISATION_KEY_MIN
+            ),
         )
 
     def with_overrides(self, **overrides) -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ import pandas as pd
 
 from cp_pipeline.extracts.specs import table_specs
 from cp_pipeline.extracts.table_types import (
+    LANDING_LOG_TYPES,
     MANIFEST_TYPES,
     PRESENCE_TYPES,
     QUARANTINE_COLUMNS,
@@ -20,24 +22,38 @@ from cp_pipeline.extracts.table_types import (
 )
 from cp_pipeline.warehouse.engine import Warehouse
 
-LA_CODE = re.compile(r"^[EWSN]\d{8}$")
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+log = logging.getLogger(__name__)
+
+# Matched with fullmatch: `$` alone would also accept a name ending in a newline.
+LA_CODE = re.compile(r"[EWSN]\d{8}")
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def council_months(extracts_dir: Path) -> dict[str, list[str]]:
-    """Every `<LA_CODE>/<YYYY-MM>` folder under the extracts directory; anything else is ignored."""
+    """Every `<LA_CODE>/<YYYY-MM>` folder under the extracts directory; anything else is ignored.
+
+    A council or month folder that is a symbolic link is ignored with a warning: it could lead
+    anywhere, and a month's files must be the council's own, kept where they were delivered.
+    """
     found: dict[str, list[str]] = {}
     if not extracts_dir.is_dir():
         return found
-    root = extracts_dir.resolve()
     for la_dir in sorted(extracts_dir.iterdir()):
-        if not (la_dir.is_dir() and LA_CODE.match(la_dir.name)) or la_dir.is_symlink():
+        if not LA_CODE.fullmatch(la_dir.name):
             continue
-        months = [
-            m.name
-            for m in sorted(la_dir.iterdir())
-            if m.is_dir() and MONTH.match(m.name) and not m.is_symlink() and m.resolve().is_relative_to(root)
-        ]
+        if la_dir.is_symlink():
+            log.warning("Ignored %s: a symbolic link, not a council folder", la_dir.name)
+            continue
+        if not la_dir.is_dir():
+            continue
+        months = []
+        for month_dir in sorted(la_dir.iterdir()):
+            if not MONTH.fullmatch(month_dir.name):
+                continue
+            if month_dir.is_symlink():
+                log.warning("Ignored %s/%s: a symbolic link, not a month folder", la_dir.name, month_dir.name)
+            elif month_dir.is_dir():
+                months.append(month_dir.name)
         if months:
             found[la_dir.name] = months
     return found
@@ -53,6 +69,7 @@ class LandingResult:
     rows_staged: dict[str, int] = field(default_factory=dict)
     rows_rejected: dict[str, int] = field(default_factory=dict)
     rows_flagged: int = 0
+    children: int = 0  # distinct children in the Header table (a count, never an identifier)
     tables_absent: list[str] = field(default_factory=list)
     file_hashes: dict[str, str] = field(default_factory=dict)
 
@@ -72,8 +89,12 @@ def _stored_hashes(warehouse: Warehouse, la_code: str, extract_month: str) -> di
 def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_month: str) -> LandingResult:
     """Read, normalise and store one month folder; unchanged files are not landed again."""
     from cp_pipeline.extracts.normalise import normalise_table
-    from cp_pipeline.extracts.readers import read_month_folder
+    from cp_pipeline.extracts.pseudonymise import pseudonymise_table
+    from cp_pipeline.extracts.readers import UnreadableFileError, read_month_folder
 
+    for linked in (Path(month_dir), Path(month_dir).parent):
+        if linked.is_symlink():  # as council_months: only folders kept in the extracts directory
+            raise UnreadableFileError(linked.name, "a symbolic link, not a folder of the extracts directory")
     folder = read_month_folder(month_dir)
     hashes = {r.source_file: r.sha256 for r in folder.file_records}
     previous = _stored_hashes(warehouse, la_code, extract_month)
@@ -118,6 +139,7 @@ def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_mont
                 presence.append((name, False, 0, 0, 0))
                 continue
             table = normalise_table(reads, la_code, extract_month)
+            table = pseudonymise_table(table)  # keyed pseudonyms when a key is configured
             raw = table.raw.copy()
             raw["file_sha256"] = raw["source_file"].map(sha_by_file)
             raw["loaded_at"] = loaded_at
@@ -133,6 +155,8 @@ def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_mont
                 column_types=staging_types(spec),
             )
             rejected_rows = int(table.rejected[["source_file", "source_line"]].drop_duplicates().shape[0])
+            if name == "Header":
+                result.children = int(table.staged["child"].nunique())
             result.rows_raw[name] = len(raw)
             result.rows_staged[name] = len(table.staged)
             result.rows_rejected[name] = rejected_rows
@@ -163,4 +187,12 @@ def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_mont
         warehouse.replace_rows(
             conn, "dq", "extract_tables", presence_frame, where=where, column_types=PRESENCE_TYPES
         )
+        # History of landings (never replaced): when a month was first landed, and each time a
+        # changed file replaced it.
+        log_row = pd.DataFrame(
+            [(la_code, extract_month, result.action, len(hashes), sum(result.rows_raw.values()), loaded_at)],
+            columns=list(LANDING_LOG_TYPES),
+        )
+        warehouse.create_table(conn, "dq", "landing_log", LANDING_LOG_TYPES)
+        warehouse.insert_frame(conn, "dq", "landing_log", log_row, LANDING_LOG_TYPES)
     return result

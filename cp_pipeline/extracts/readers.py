@@ -32,6 +32,9 @@ _HEADER_SHOWN = 8
 # Cells shown back from an unrecognised header: things shaped like column names only, so a
 # headerless file never puts a child's id or date of birth into a message.
 _NAME_LIKE = re.compile(r"[A-Za-z_][A-Za-z _;|\t-]{0,79}\d{0,2}")
+# A free-text cell may be far longer than the csv module's default 128 KiB limit; a field can
+# never be longer than its file, which is already in memory, so the limit guards nothing here.
+csv.field_size_limit(2**31 - 1)
 
 
 class UnreadableFileError(Exception):
@@ -40,7 +43,9 @@ class UnreadableFileError(Exception):
     def __init__(self, file: str, reason: str):
         self.file = file
         self.reason = " ".join(reason.split())
-        super().__init__(f"{file}: {self.reason}")
+        # A file name may hold a newline or other control character; the message stays one line.
+        shown = file if file.isprintable() else repr(file)[1:-1]
+        super().__init__(f"{shown}: {self.reason}")
 
     def __reduce__(self):  # keeps the error intact across processes (Dagster's executors pickle it)
         return type(self), (self.file, self.reason)
@@ -148,7 +153,7 @@ def _map_header(spec: TableSpec, header: list[str], file: str) -> tuple[dict[str
         if position in used:
             continue
         label = name.strip() or f"column_{position + 1}"
-        if label in extra:
+        while label in extra:  # a renamed duplicate may meet a header that already has its name
             label = f"{label}_{position + 1}"
         extra[label] = position
     return spec_positions, extra
@@ -233,11 +238,15 @@ def _split_rows(
 def _decode(file: str, data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "utf-16"
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise UnreadableFileError(
                 file, "starts with a UTF-16 byte-order mark but is not UTF-16 text"
             ) from None
+        # As for the 8-bit encodings: a NUL is binary content, and PostgreSQL cannot store one.
+        if "\x00" in text:
+            raise UnreadableFileError(file, "not a CSV or XLSX file (binary content)")
+        return text, "utf-16"
     if b"\x00" in data:
         raise UnreadableFileError(file, "not a CSV or XLSX file (binary content)")
     try:
@@ -306,6 +315,19 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _sheet_cells(file: str, sheet) -> list[list[str]]:
+    """Every row of a worksheet as text; row n of the sheet is the (n - 1)th list."""
+    # Some writers record a wrong sheet size; forget it and read every row.
+    sheet.reset_dimensions()
+    try:
+        # Read-only sheets are parsed only now, and yield empty rows for gaps.
+        return [[_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+    except Exception as err:  # damaged sheet XML: openpyxl raises parse, zip, index and value errors
+        raise UnreadableFileError(
+            file, f"not a readable XLSX workbook (sheet {sheet.title}: {type(err).__name__})"
+        ) from None
+
+
 def _read_xlsx(file: str, data: bytes, sha256: str) -> tuple[list[ReadTable], tuple[str, ...]]:
     import openpyxl  # imported here: only workbooks need it
 
@@ -319,10 +341,7 @@ def _read_xlsx(file: str, data: bytes, sha256: str) -> tuple[list[ReadTable], tu
         for sheet in workbook.worksheets:
             if not hasattr(sheet, "reset_dimensions"):
                 continue  # chart sheets hold no cells
-            # Some writers record a wrong sheet size; forget it and read every row.
-            sheet.reset_dimensions()
-            # Row n of the sheet is rows[n - 1]: read-only sheets yield empty rows for gaps.
-            cells = [[_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+            cells = _sheet_cells(file, sheet)
             lines = list(range(1, len(cells) + 1))
             header, rows, lines, skipped = _split_rows(file, cells, lines, sheet.title)
             if not header:
@@ -332,8 +351,15 @@ def _read_xlsx(file: str, data: bytes, sha256: str) -> tuple[list[ReadTable], tu
             )
             if table is None:
                 unrecognised.append((sheet.title, header))
-            else:
-                tables.append(table)
+                continue
+            # Rows are keyed by file and line, so a table split over sheets would repeat keys.
+            for other in tables:
+                if other.table == table.table:
+                    raise UnreadableFileError(
+                        file,
+                        f"sheets {other.sheet} and {sheet.title} both hold {table.table} (one sheet per table)",
+                    )
+            tables.append(table)
     finally:
         workbook.close()
     if not tables:
@@ -390,7 +416,8 @@ def read_month_folder(folder: Path) -> MonthFolder:
     """Every regular file of one council's month folder, tables grouped by name.
 
     Dotfiles, Excel lock files (~$…) and sub-folders are skipped (and listed in `ignored`);
-    a symbolic link leading outside the folder is refused. The first unreadable file raises.
+    a symbolic link leading outside the folder, or to nothing, is refused. The first
+    unreadable file raises.
     """
     folder = Path(folder)
     root = folder.resolve()
@@ -402,8 +429,13 @@ def read_month_folder(folder: Path) -> MonthFolder:
         if name.startswith((".", "~$")):
             ignored.append(name)
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            raise UnreadableFileError(name, "symbolic link pointing outside the month folder")
+        if path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError for a loop of links
+                raise UnreadableFileError(name, "symbolic link to nothing (missing file or a loop)") from None
+            if not target.is_relative_to(root):
+                raise UnreadableFileError(name, "symbolic link pointing outside the month folder")
         if not path.is_file():
             ignored.append(name)
             continue

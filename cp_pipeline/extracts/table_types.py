@@ -58,3 +58,13 @@ def raw_types(spec: TableSpec) -> dict[str, str]:
             "loaded_at": "timestamp",
         }
     )
+
+
+LANDING_LOG_TYPES = {
+    "la_code": "text",
+    "extract_month": "text",
+    "action": "text",
+    "files": "int",
+    "raw_rows": "int",
+    "loaded_at": "timestamp",
+}

@@ -25,7 +25,7 @@ from cp_pipeline.extracts.landing import council_months, land_month
 from cp_pipeline.extracts.reference import load_reference
 from cp_pipeline.extracts.specs import table_specs
 from cp_pipeline.indicators.scorecard import write_catalogue, write_scorecard
-from cp_pipeline.orchestration.partitions import SINGLE_RUN
+from cp_pipeline.orchestration.partitions import RETRY, SINGLE_RUN
 from cp_pipeline.orchestration.resources import ExtractsResource, WarehouseResource
 from cp_pipeline.warehouse.calendar import load_dim_date
 from cp_pipeline.warehouse.models import SqlModel, build_model, check_model, load_models
@@ -41,6 +41,20 @@ def _months(context: AssetExecutionContext) -> list[str]:
     return (
         list(context.partition_keys) if context.has_partition_key_range or context.has_partition_key else []
     )
+
+
+def _scorecard_preview(frame) -> str:
+    """The newest month's figures as a small Markdown table: aggregates only, never a child."""
+    councils = sorted(frame["la_code"].unique())[:3]
+    lines = ["| indicator | " + " | ".join(councils) + " |", "|---|" + "---|" * len(councils)]
+    for code, rows in frame.groupby("indicator_code", sort=True):
+        by_la = dict(zip(rows["la_code"], rows["value"], strict=True))
+        cells = []
+        for la in councils:
+            value = by_la.get(la)
+            cells.append("" if value is None or value != value else f"{float(value):,.1f}")
+        lines.append(f"| {code} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
@@ -98,6 +112,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
     ]
 
     @multi_asset(
+        retry_policy=RETRY,
         specs=INGEST_SPECS,
         partitions_def=monthly,
         backfill_policy=SINGLE_RUN,
@@ -138,6 +153,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
                 totals["rows_staged"] += sum(result.rows_staged.values())
                 totals["rows_rejected"] += sum(result.rows_rejected.values())
                 totals["rows_flagged"] += result.rows_flagged
+                totals["distinct_children"] += result.children
                 for name, raw_rows in result.rows_raw.items():
                     balanced &= raw_rows == result.rows_staged[name] + result.rows_rejected[name]
                 hashes.update({f"{la_code}/{month}/{f}": h[:16] for f, h in result.file_hashes.items()})
@@ -167,6 +183,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         )
 
     @asset(
+        retry_policy=RETRY,
         key=AssetKey(["dq", "validation_result"]),
         deps=[AssetKey(["staging", t.staging_name]) for t in table_specs().values()]
         + [AssetKey(["dq", "extract_tables"])],
@@ -198,9 +215,12 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         wh = warehouse.get()
         available = council_months(extracts.extracts_path)
         outcomes = []
-        for month in _months(context):
-            for la_code in [la for la, months in available.items() if month in months]:
-                outcome = validate_month(wh, la_code, month)
+        months = _months(context)
+        for month in months:
+            for la_code in [la for la, la_months in available.items() if month in la_months]:
+                # Data Docs show the newest month of the run (a site per council keeps its history).
+                docs_dir = extracts.data_docs_path if month == months[-1] else None
+                outcome = validate_month(wh, la_code, month, data_docs_dir=docs_dir)
                 context.log.info(
                     f"{la_code} {month}: {outcome.dfe_rules_failed} DfE rules failed "
                     f"({outcome.dfe_rows_flagged} rows flagged); GX {outcome.batch_errors} errors, "
@@ -210,8 +230,10 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         flagged = sum(o.dfe_rows_flagged for o in outcomes)
         errors = sum(o.batch_errors for o in outcomes)
         warnings = sum(o.batch_warnings for o in outcomes)
+        docs = {o.la_code: MetadataValue.path(str(o.data_docs.resolve())) for o in outcomes if o.data_docs}
         yield MaterializeResult(
             metadata={
+                **{f"data_docs_{la}": path for la, path in docs.items()},
                 "dfe_rows_flagged": MetadataValue.int(flagged),
                 "dfe_rules_failed": MetadataValue.int(sum(o.dfe_rules_failed for o in outcomes)),
                 "gx_errors": MetadataValue.int(errors),
@@ -232,6 +254,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         )
 
     @asset(
+        retry_policy=RETRY,
         key=AssetKey(["staging", "reference_data"]),
         group_name="landing",
         kinds={"python"},
@@ -244,6 +267,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         return MaterializeResult(metadata={k: MetadataValue.int(v) for k, v in counts.items()})
 
     @asset(
+        retry_policy=RETRY,
         key=AssetKey(["warehouse", "dim_date"]),
         group_name="warehouse",
         kinds={"python"},
@@ -281,6 +305,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         )
 
         @asset(
+            retry_policy=RETRY,
             key=key,
             deps=_model_deps(model, models),
             group_name=LAYER_GROUPS[model.layer],
@@ -349,6 +374,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         )
 
     @asset(
+        retry_policy=RETRY,
         key=AssetKey(["mart", "indicator_catalogue"]),
         group_name="marts",
         kinds={"python"},
@@ -359,6 +385,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         return MaterializeResult(metadata={"indicators": MetadataValue.int(write_catalogue(warehouse.get()))})
 
     @asset(
+        retry_policy=RETRY,
         key=AssetKey(["mart", "scorecard_indicator"]),
         deps=_indicator_deps() + [AssetKey(["staging", "reference_data"])],
         group_name="marts",
@@ -388,6 +415,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         duplicates = 0
         rows = 0
         gx_failures = 0
+        latest = None
         for month in _months(context):
             frame = write_scorecard(wh, month, publish=extracts.publish)
             rows += len(frame)
@@ -395,6 +423,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
             results = validate_warehouse(warehouse.url, month)
             write_validation_results(wh, results, WAREHOUSE_SUITE, month)
             gx_failures += int((results["success"] == False).sum())  # noqa: E712 - null means skipped
+            latest = frame
             cla = frame[frame["indicator_code"] == "CLA_COUNT"]
             preview[month] = {
                 la: (None if v is None or v != v else float(v))
@@ -404,6 +433,11 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
             metadata={
                 "rows_written": MetadataValue.int(rows),
                 "cla_count_by_council": MetadataValue.json(preview),
+                **(
+                    {"latest_month": MetadataValue.md(_scorecard_preview(latest))}
+                    if latest is not None
+                    else {}
+                ),
             }
         )
         yield AssetCheckResult(
@@ -418,6 +452,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         )
 
     @asset(
+        retry_policy=RETRY,
         key=AssetKey(["reports", "board_scorecard"]),
         deps=[AssetKey(["mart", "scorecard_indicator"]), AssetKey(["dq", "validation_result"])],
         group_name="reports",

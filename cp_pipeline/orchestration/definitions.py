@@ -9,6 +9,7 @@ from cp_pipeline.settings import Settings
 
 def build_definitions(settings: Settings | None = None) -> Definitions:
     from cp_pipeline.orchestration.assets import build_assets
+    from cp_pipeline.orchestration.freshness import extract_freshness, freshness_job, freshness_schedule
     from cp_pipeline.orchestration.jobs import build_monthly_job
     from cp_pipeline.orchestration.partitions import first_extract_month, monthly_partitions
     from cp_pipeline.orchestration.resources import default_resources
@@ -19,8 +20,9 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
     monthly = monthly_partitions(first_extract_month(settings))
     return Definitions(
         assets=build_assets(monthly),
-        jobs=[build_monthly_job(monthly)],
-        schedules=[monthly_scorecard_schedule],
+        asset_checks=[extract_freshness],
+        jobs=[build_monthly_job(monthly), freshness_job],
+        schedules=[monthly_scorecard_schedule, freshness_schedule],
         sensors=[new_extract_sensor],
         resources=default_resources(settings),
         # One process per run: a month's ~80 steps share a warehouse connection instead of

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import BackfillPolicy, MonthlyPartitionsDefinition
+from dagster import BackfillPolicy, Backoff, MonthlyPartitionsDefinition, RetryPolicy
 
 from cp_pipeline.extracts.landing import council_months
 from cp_pipeline.settings import Settings
@@ -24,3 +24,7 @@ def monthly_partitions(first_month: str | None = None) -> MonthlyPartitionsDefin
 
 # A range of months is one run with one process, not one run per month.
 SINGLE_RUN = BackfillPolicy.single_run()
+
+# A step that fails (typically a PostgreSQL connection lost mid-write) is retried after 10 s,
+# then 20 s. Every write is one transaction per month, so a retry starts from a clean state.
+RETRY = RetryPolicy(max_retries=2, delay=10, backoff=Backoff.EXPONENTIAL)

@@ -43,6 +43,7 @@ class ExtractsResource(ConfigurableResource):
     extracts_dir: str
     reference_dir: str
     reports_dir: str = "data/reports"
+    data_docs_dir: str = "data/dq/data_docs"
     publish: bool = False
 
     @property
@@ -57,6 +58,10 @@ class ExtractsResource(ConfigurableResource):
     def reports_path(self) -> Path:
         return Path(self.reports_dir)
 
+    @property
+    def data_docs_path(self) -> Path:
+        return Path(self.data_docs_dir)
+
 
 def default_resources(settings: Settings | None = None) -> dict:
     settings = settings or Settings.from_env()
@@ -66,6 +71,7 @@ def default_resources(settings: Settings | None = None) -> dict:
             extracts_dir=str(settings.extracts_dir),
             reference_dir=str(settings.reference_dir),
             reports_dir=str(settings.reports_dir),
+            data_docs_dir=str(settings.data_docs_dir),
             publish=settings.publish,
         ),
     }

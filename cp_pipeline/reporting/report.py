@@ -213,6 +213,22 @@ def load_catalogue(warehouse: Warehouse, conn=None) -> dict[str, Indicator]:
 # ---- shaping the data quality panel --------------------------------------------------------
 
 
+def _personal_cells(quarantine: pd.DataFrame) -> pd.Series:
+    from cp_pipeline.extracts.specs import table_specs
+    from cp_pipeline.validation.quarantine import is_personal
+
+    personal = {
+        (table.name, column.name)
+        for table in table_specs().values()
+        for column in table.columns
+        if is_personal(column)
+    }
+    if "column_name" not in quarantine.columns:
+        return pd.Series(False, index=quarantine.index)
+    keys = zip(quarantine["table_name"], quarantine["column_name"], strict=True)
+    return pd.Series([key in personal for key in keys], index=quarantine.index)
+
+
 def summarise_data_quality(
     dq: Mapping[str, pd.DataFrame], rows: pd.DataFrame, indicators: Mapping[str, Indicator]
 ) -> DataQuality:
@@ -220,6 +236,9 @@ def summarise_data_quality(
     quarantine = dq.get("quarantine", pd.DataFrame())
     if not quarantine.empty:
         actions = quarantine.assign(action=quarantine["action"].fillna("rejected"))
+        # The board sees an example value only where it is not personal (a child id, a UPN, a date
+        # of birth): dq.quarantine keeps it, with file and line, for the council's DQ team.
+        actions["value"] = actions["value"].mask(_personal_cells(actions))
         rules = (
             actions.groupby(["table_name", "rule_id", "action"], dropna=False)
             .agg(rows=("action", "size"), message=("message", "first"), value=("value", "first"))
@@ -322,7 +341,8 @@ def _arrow(row: Mapping[str, Any]) -> dict:
     unit, polarity = row["unit"], row.get("polarity") or "neutral"
     direction, judgement = direction_of_change(row.get("value"), row.get("value_last_month"), polarity, unit)
     if direction == "unknown":
-        return {"symbol": "\u2013", "css": "neutral", "text": "no figure last month to compare"}
+        missing = "this month" if as_float(row.get("value")) is None else "last month"
+        return {"symbol": "\u2013", "css": "neutral", "text": f"no figure {missing} to compare"}
     before = format_value(row.get("value_last_month"), unit)
     if direction == "same":
         return {"symbol": "\u25c6", "css": "neutral", "text": f"no change on last month ({before})"}
@@ -367,6 +387,8 @@ def tile_for(
     name = indicator.name if indicator else row["indicator_code"]
     suppressed = row["suppressed"]
     word, symbol = rag_label(row.get("rag"))
+    if row.get("rag") is None and row.get("target") is not None:
+        word = "Not rated"  # a target, but no figure (or a suppressed one) to rate against it
     has_trend = any(p.usable for p in points)
     chart = None
     if with_charts and has_trend:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ class ValidationOutcome:
     dfe_rows_flagged: int
     batch_errors: int
     batch_warnings: int
+    data_docs: Path | None = None
 
 
 def load_staged_tables(warehouse: Warehouse, la_code: str, extract_month: str) -> dict[str, pd.DataFrame]:
@@ -89,23 +91,32 @@ def _dfe_results(
 
 
 def validate_month(
-    warehouse: Warehouse, la_code: str, extract_month: str, *, with_gx: bool = True
+    warehouse: Warehouse,
+    la_code: str,
+    extract_month: str,
+    *,
+    with_gx: bool = True,
+    data_docs_dir: Path | None = None,
 ) -> ValidationOutcome:
-    """Run every cross-table and batch check for one council-month and store the results atomically."""
+    """Run every cross-table and batch check for one council-month and store the results atomically.
+
+    With `data_docs_dir`, also (re)build the council's Great Expectations Data Docs site there
+    (counts only, never row values)."""
     from cp_pipeline.validation.dfe_rules import run_dfe_rules
 
     run_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     tables = load_staged_tables(warehouse, la_code, extract_month)
     dfe = run_dfe_rules(tables, la_code, extract_month)
     results = [_dfe_results(dfe.summary, la_code, extract_month, run_at)]
+    data_docs = None
     if with_gx:
-        from cp_pipeline.validation.expectations import validate_staged_batch
+        from cp_pipeline.validation.expectations import build_data_docs, validate_staged_batch
 
-        staged = {name: frame for name, frame in tables.items()}
-        batch = validate_staged_batch(
-            staged, la_code, extract_month, _previous_counts(warehouse, la_code, extract_month)
-        )
+        previous = _previous_counts(warehouse, la_code, extract_month)
+        batch = validate_staged_batch(tables, la_code, extract_month, previous)
         results.append(batch.reindex(columns=list(VALIDATION_RESULT_TYPES)))
+        if data_docs_dir is not None:
+            data_docs = build_data_docs(Path(data_docs_dir) / la_code, tables, la_code, extract_month, previous)
     combined = pd.concat(results, ignore_index=True)
     combined["run_at"] = run_at
     flagged = dfe.violations.copy()
@@ -139,4 +150,5 @@ def validate_month(
         batch_warnings=int(
             (~batch_rows["success"].astype(bool) & (batch_rows["severity"] == "warning")).sum()
         ),
+        data_docs=data_docs,
     )

@@ -385,19 +385,24 @@ def chromium() -> str:
     return found
 
 
-def run_chromium(binary: str, url: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [
-        binary,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        *args,
-        url,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=180)
+# Debian's chromium is launched as it is installed: Playwright's own browser downloads are never used.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """A headless Chromium driven by Playwright, one per test session (or per xdist worker)."""
+    from playwright.sync_api import sync_playwright  # only the browser tests need Playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
+        yield launched
+        launched.close()
