@@ -44,10 +44,9 @@ def load_staged_tables(warehouse: Warehouse, la_code: str, extract_month: str) -
         for name, spec in table_specs().items():
             if name not in present:
                 continue
-            frame = warehouse.read_frame(
+            frame = warehouse.read_columnar(
                 f"SELECT * FROM {qualified('staging', spec.staging_name)} WHERE la_code = :la AND extract_month = :m",
                 {"la": la_code, "m": extract_month},
-                conn,
             )
             for column in spec.columns:
                 if column.type in ("date", "datetime") and column.staging_name in frame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -132,6 +133,17 @@ class Warehouse:
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
         with self.engine.connect() as c:
             return self.read_frame(sql, params, c)
+
+    def read_columnar(self, sql: str, params: Mapping | None = None) -> pd.DataFrame:
+        """Like read_frame, but on DuckDB fetched column-wise (many times faster for large reads).
+        Dates come back as datetime64, not Python dates."""
+        if self.dialect != "duckdb":
+            return self.read_frame(sql, params)
+        params = dict(params or {})
+        for name in params:
+            sql = re.sub(rf":{name}\b", f"${name}", sql)
+        with self.engine.connect() as conn:
+            return conn.connection.driver_connection.execute(sql, params).df()
 
     # ---- writing -------------------------------------------------------------------
     def create_table(
