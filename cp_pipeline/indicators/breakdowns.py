@@ -116,18 +116,29 @@ def build_breakdowns(warehouse: Warehouse, extract_month: str, *, publish: bool 
     return rows.reindex(columns=list(BREAKDOWN_TYPES))
 
 
-def write_breakdowns(warehouse: Warehouse, extract_month: str, *, publish: bool = False) -> pd.DataFrame:
-    """Replace the month's rows of mart.scorecard_breakdown."""
-    rows = build_breakdowns(warehouse, extract_month, publish=publish)
-    with warehouse.transaction() as conn:
-        warehouse.ensure_schemas(conn)
-        warehouse.create_table(conn, "mart", "scorecard_breakdown", BREAKDOWN_TYPES)
-        warehouse.replace_rows(
-            conn,
-            "mart",
-            "scorecard_breakdown",
-            rows,
-            where={"extract_month": extract_month},
-            column_types=BREAKDOWN_TYPES,
-        )
+def write_breakdowns(
+    warehouse: Warehouse,
+    extract_month: str,
+    *,
+    publish: bool = False,
+    rows: pd.DataFrame | None = None,
+    conn=None,
+) -> pd.DataFrame:
+    """Replace the month's rows of mart.scorecard_breakdown (inside the caller's transaction
+    when `conn` is given, so the scorecard and its breakdown change together)."""
+    if rows is None:
+        rows = build_breakdowns(warehouse, extract_month, publish=publish)
+    if conn is None:
+        with warehouse.transaction() as own:
+            return write_breakdowns(warehouse, extract_month, rows=rows, conn=own)
+    warehouse.ensure_schemas(conn)
+    warehouse.create_table(conn, "mart", "scorecard_breakdown", BREAKDOWN_TYPES)
+    warehouse.replace_rows(
+        conn,
+        "mart",
+        "scorecard_breakdown",
+        rows,
+        where={"extract_month": extract_month},
+        column_types=BREAKDOWN_TYPES,
+    )
     return rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cp_pipeline.indicators.breakdowns import write_breakdowns
+from cp_pipeline.indicators.breakdowns import build_breakdowns, write_breakdowns
 from cp_pipeline.indicators.catalogue import Indicator, catalogue
 from cp_pipeline.warehouse.engine import Warehouse
 from cp_pipeline.warehouse.models import load_models, month_bounds, render
@@ -236,6 +236,8 @@ def build_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool =
 def write_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool = False) -> pd.DataFrame:
     """Replace the month's rows of mart.scorecard_indicator, and of mart.scorecard_breakdown beside it."""
     rows = build_scorecard(warehouse, extract_month, publish=publish)
+    breakdown_rows = build_breakdowns(warehouse, extract_month, publish=publish)
+    # One transaction: a month's scorecard is never visible without its breakdown.
     with warehouse.transaction() as conn:
         warehouse.ensure_schemas(conn)
         warehouse.replace_rows(
@@ -246,7 +248,7 @@ def write_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool =
             where={"extract_month": extract_month},
             column_types=SCORECARD_TYPES,
         )
-    write_breakdowns(warehouse, extract_month, publish=publish)
+        write_breakdowns(warehouse, extract_month, rows=breakdown_rows, conn=conn)
     return rows
 
 

@@ -15,6 +15,7 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     MonthlyPartitionsDefinition,
+    PreviewWarning,
     TableColumn,
     TableSchema,
     asset,
@@ -32,6 +33,8 @@ from cp_pipeline.warehouse.models import SqlModel, build_model, check_model, loa
 
 # Single-run backfills are "beta" in Dagster 1.13 but are the documented way to run a range as one run.
 warnings.filterwarnings("ignore", category=BetaWarning)
+# Partitioned asset checks (a check result per month on single-month runs) are a preview feature.
+warnings.filterwarnings("ignore", category=PreviewWarning)
 
 LAYER_GROUPS = {"staging": "staging", "warehouse": "warehouse", "mart": "marts", "bi": "bi"}
 OWNERS = ["team:cp-data-engineering"]
@@ -123,6 +126,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
                 "rejected_rows_are_quarantined",
                 asset=AssetKey(["dq", "quarantine"]),
                 description="raw rows = staging rows + rejected rows, for every table and council",
+                partitions_def=monthly,
             ),
         ],
     )
@@ -199,11 +203,13 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
                 "dfe_903_rules",
                 asset=AssetKey(["dq", "validation_result"]),
                 description="DfE 903 rules: a failure flags rows for the council to correct in its CMS",
+                partitions_def=monthly,
             ),
             AssetCheckSpec(
                 "gx_batch_suite",
                 asset=AssetKey(["dq", "validation_result"]),
                 description="Great Expectations batch suites: completeness, keys, drift, distributions",
+                partitions_def=monthly,
             ),
         ],
     )
@@ -298,6 +304,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
                     f"{model.name}_tests",
                     asset=key,
                     description="unique key and not-null columns from the model header",
+                    partitions_def=monthly if model.partitioned else None,
                 )
             ]
             if (model.unique_key or model.not_null) and model.materialized != "view"
@@ -395,12 +402,17 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         owners=OWNERS,
         description="One row per council, period end and indicator code: value, target, RAG, benchmarks, trend.",
         check_specs=[
-            AssetCheckSpec("one_row_per_council_month_code", asset=AssetKey(["mart", "scorecard_indicator"])),
+            AssetCheckSpec(
+                "one_row_per_council_month_code",
+                asset=AssetKey(["mart", "scorecard_indicator"]),
+                partitions_def=monthly,
+            ),
             AssetCheckSpec(
                 "gx_warehouse_suite",
                 asset=AssetKey(["mart", "scorecard_indicator"]),
                 description="Great Expectations on the conformed tables and the scorecard, through "
                 "GX's SQL datasource",
+                partitions_def=monthly,
             ),
         ],
     )

@@ -35,6 +35,10 @@ class WarehouseResource(ConfigurableResource):
     def get(self) -> Warehouse:
         return _warehouse(self.url)
 
+    def teardown_after_execution(self, context) -> None:
+        # Close connections when the run ends, whether launched from the CLI or the UI.
+        dispose_warehouses()
+
 
 class ExtractsResource(ConfigurableResource):
     """The extracts folder (`<LA_CODE>/<YYYY-MM>/`), the reference data folder, where board reports

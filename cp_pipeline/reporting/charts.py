@@ -6,6 +6,7 @@ reads when printed in black and white; the values are always repeated in a table
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Sequence
@@ -52,35 +53,40 @@ def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def trend_chart(points: Sequence[TrendPoint], unit: str) -> alt.TopLevelMixin:
-    """The 12-month trend: monthly values as a line with dots, the target as a dashed black line.
-
-    Suppressed and missing months are gaps, never zeros.
-    """
-    order = [short_month_label(p.extract_month) for p in points]
-    frame = pd.DataFrame(
-        {
-            "month": order,
-            "value": [p.value if p.usable else None for p in points],
-            "target": [p.target for p in points],
-        }
-    )
-    x = alt.X("month:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=False))
+@cache
+def _trend_template(unit: str, with_target: bool, months: tuple[str, ...]) -> str:
+    """The trend chart's Vega-Lite spec (as JSON) with its data left out. Every tile of a report
+    shares the same twelve months, so Altair builds each shape once, not once per tile."""
+    x = alt.X("month:O", sort=list(months), title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=False))
     y_title = UNIT_TITLES.get(unit, "")
     # Counts and money start at zero; percents, rates and durations zoom in so a month's change shows.
     scale = alt.Scale(zero=unit in ("count", "gbp"), nice=True)
-    base = alt.Chart(frame).encode(x=x)
+    base = alt.Chart(alt.NamedData(name="trend")).encode(x=x)
     value_line = base.mark_line(
         color=VALUE_COLOUR, strokeWidth=2, point=alt.OverlayMarkDef(color=VALUE_COLOUR, size=30)
     ).encode(y=alt.Y("value:Q", title=y_title, scale=scale))
     layers = [value_line]
-    if frame["target"].notna().any():
+    if with_target:
         layers.append(
             base.mark_line(color=TARGET_COLOUR, strokeDash=[4, 3], strokeWidth=1.5).encode(
                 y=alt.Y("target:Q")
             )
         )
-    return _config(alt.layer(*layers).properties(width=250, height=90))
+    return json.dumps(_config(alt.layer(*layers).properties(width=250, height=90)).to_dict())
+
+
+def trend_chart(points: Sequence[TrendPoint], unit: str) -> dict:
+    """The 12-month trend as a Vega-Lite spec: monthly values as a line with dots, the target as
+    a dashed black line. Suppressed and missing months are gaps, never zeros."""
+    months = tuple(short_month_label(p.extract_month) for p in points)
+    rows = [
+        {"month": month, "value": p.value if p.usable else None, "target": p.target}
+        for month, p in zip(months, points, strict=True)
+    ]
+    with_target = any(p.target is not None for p in points)
+    spec = json.loads(_trend_template(unit, with_target, months))
+    spec["datasets"] = {"trend": rows}
+    return spec
 
 
 def breakdown_chart(categories: Sequence[str], percents: Sequence[float | None]) -> alt.TopLevelMixin:
@@ -115,7 +121,7 @@ def _converter():
     return vl_convert
 
 
-def to_inline_svg(chart: alt.TopLevelMixin, label: str) -> str | None:
+def to_inline_svg(chart: alt.TopLevelMixin | dict, label: str) -> str | None:
     """The chart as an <svg> element to paste into HTML, labelled for screen readers.
 
     None when vl-convert is unavailable: the report then shows the chart's table on its own.
@@ -123,7 +129,7 @@ def to_inline_svg(chart: alt.TopLevelMixin, label: str) -> str | None:
     converter = _converter()
     if converter is None:
         return None
-    svg = converter.vegalite_to_svg(chart.to_dict())
+    svg = converter.vegalite_to_svg(chart if isinstance(chart, dict) else chart.to_dict())
     svg = _NAMESPACES.sub("", svg)
     safe_label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
     return svg.replace("<svg", f'<svg role="img" aria-label="{safe_label}" focusable="false"', 1)

@@ -669,7 +669,9 @@ def write_reports(
         context = build_context(data, indicators)
         stem = out_dir / f"scorecard_{la}_{month}"
         html_path = stem.with_suffix(".html")
-        html_path.write_text(render_html(context), encoding="utf-8")
+        partial = html_path.with_name(html_path.name + ".partial")
+        partial.write_text(render_html(context), encoding="utf-8")
+        os.replace(partial, html_path)  # whole or not at all, like the warehouse writes
         xlsx_path = write_workbook(stem.with_suffix(".xlsx"), **workbook_records(data, context, indicators))
         written += [html_path, xlsx_path]
     return written

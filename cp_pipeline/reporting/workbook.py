@@ -3,6 +3,7 @@ and definitions; numbers stored as numbers, text never evaluated as a formula.""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -221,5 +222,9 @@ def build_workbook(
 
 
 def write_workbook(path: Path, **records) -> Path:
-    build_workbook(**records).save(path)
+    # Saved beside the old file and swapped in whole: a run killed mid-write never leaves
+    # the board a truncated workbook in place of last month's good one.
+    partial = path.with_name(path.name + ".partial")
+    build_workbook(**records).save(partial)
+    os.replace(partial, path)
     return path

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
