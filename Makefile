@@ -45,7 +45,7 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 
 docs: install
-	$(BIN)/python -m cp_pipeline.docs
+	$(BIN)/python -m cp_pipeline.docs --out docs
 
 clean:
 	rm -rf $(VENV) .dagster_home data/extracts data/reference data/warehouse data/reports

@@ -89,5 +89,31 @@ def report(
         typer.echo(f"wrote {path}")
 
 
+@app.command("create-roles")
+def create_roles(
+    admin_url: Annotated[
+        str, typer.Option(envvar="CP_ADMIN_URL", help="SQLAlchemy URL of a role allowed to create roles")
+    ],
+    pipeline_role: Annotated[
+        str, typer.Option(help="the role that runs the pipeline and owns the schemas")
+    ] = ("cp_pipeline"),
+    bi_role: Annotated[
+        str, typer.Option(help="the read-only role for BI tools (bi and mart only)")
+    ] = "cp_bi",
+) -> None:
+    """Create or update the PostgreSQL pipeline and read-only BI roles (passwords from
+    CP_PIPELINE_ROLE_PASSWORD / CP_BI_ROLE_PASSWORD or their _FILE variants)."""
+    from cp_pipeline.settings import redact_url
+    from cp_pipeline.warehouse.roles import apply_roles
+
+    try:
+        readable = apply_roles(admin_url, pipeline_role, bi_role)
+    except Exception as exc:
+        _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    typer.echo(
+        f"roles {pipeline_role} and {bi_role} ready on {redact_url(admin_url)}; {bi_role} reads {', '.join(readable)}"
+    )
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())

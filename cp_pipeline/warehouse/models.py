@@ -251,6 +251,7 @@ def build_model(
         if model.materialized == "view":
             conn.execute(sa.text(f"DROP VIEW IF EXISTS {target}"))
             conn.execute(sa.text(f"CREATE VIEW {target} AS {sql}"))
+            _comment(conn, model, "VIEW")
             return BuildResult(model.name, None, 0)
         columns = _result_columns(conn, sql)
         existing = warehouse.table_columns(conn, model.schema, model.name)
@@ -261,6 +262,7 @@ def build_model(
             existing = []
         if not existing:
             conn.execute(sa.text(f"CREATE TABLE {target} AS SELECT * FROM ({sql}) AS model_output LIMIT 0"))
+            _comment(conn, model, "TABLE")
         col_list = ", ".join(quote_ident(c) for c in columns)
         insert = f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM ({sql}) AS model_output"
         if not model.partitioned:
@@ -273,6 +275,20 @@ def build_model(
         conn.execute(sa.text(f"DELETE FROM {target} WHERE extract_month = :m"), {"m": extract_month})
         result = conn.execute(sa.text(insert))
         return BuildResult(model.name, extract_month, int(result.rowcount or 0))
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _comment(conn: Connection, model: SqlModel, kind: str) -> None:
+    """The model header's descriptions as table and column comments, so BI tools connected to
+    PostgreSQL (or DuckDB) show the data dictionary beside the data."""
+    target = qualified(model.schema, model.name)
+    if model.description:
+        conn.execute(sa.text(f"COMMENT ON {kind} {target} IS {_literal(model.description)}"))
+    for column, text in model.columns.items():
+        conn.execute(sa.text(f"COMMENT ON COLUMN {target}.{quote_ident(column)} IS {_literal(text)}"))
 
 
 def check_model(warehouse: Warehouse, model: SqlModel, extract_month: str | None) -> dict[str, int]:

@@ -75,3 +75,23 @@ def test_calendar_marks_weekends_and_bank_holidays():
     assert days.loc[dt.date(2024, 12, 25), "is_bank_holiday"]
     assert days.loc[dt.date(2024, 12, 21), "is_weekend"]
     assert days.loc[dt.date(2024, 12, 23), "is_working_day"]
+
+
+def test_model_descriptions_become_table_and_column_comments(warehouse, tmp_path):
+    from cp_pipeline.warehouse.models import build_model
+
+    path = tmp_path / "dim_example.sql"
+    path.write_text(
+        "/*\ndescription: The council's example dimension.\nmaterialized: table\npartitioned: false\n"
+        "columns:\n  code: the code\n*/\nSELECT 'A' AS code"
+    )
+    model = parse_model(path, "warehouse")
+    build_model(warehouse, model, None, {model.name: model})
+    if warehouse.dialect == "duckdb":
+        sql = "SELECT comment FROM duckdb_tables() WHERE schema_name = 'warehouse' AND table_name = 'dim_example'"
+        column_sql = "SELECT comment FROM duckdb_columns() WHERE table_name = 'dim_example' AND column_name = 'code'"
+    else:
+        sql = "SELECT obj_description('warehouse.dim_example'::regclass) AS comment"
+        column_sql = "SELECT col_description('warehouse.dim_example'::regclass, 1) AS comment"
+    assert warehouse.read_frame(sql)["comment"].iloc[0] == "The council's example dimension."
+    assert warehouse.read_frame(column_sql)["comment"].iloc[0] == "the code"
