@@ -1,4 +1,5 @@
-"""The built-in synthetic councils: real ONS codes, names, regions and postcode districts."""
+"""The synthetic councils: 23 built-in ones with real ONS codes, names, regions and postcode
+districts, then as many made-up ones as a national benchmark needs."""
 
 from __future__ import annotations
 
@@ -68,17 +69,84 @@ COUNCILS: tuple[Council, ...] = (
 _INWARD_LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
 
 
+# Made-up councils after the built-in ones: ONS-shaped codes in an entity range ONS does not use
+# (E99), spread over England's nine regions, with postcode districts in areas starting with Q
+# (no real postcode area does), so none of them can be mistaken for a real council or place.
+REGIONS: tuple[tuple[str, str], ...] = (
+    _NE,
+    _NW,
+    _YH,
+    ("E12000004", "East Midlands"),
+    _WM,
+    ("E12000006", "East of England"),
+    ("E12000007", "London"),
+    ("E12000008", "South East"),
+    ("E12000009", "South West"),
+)
+_SYNTHETIC_CODE_PREFIX = "E99"
+_DISTRICTS_PER_SYNTHETIC = 6
+_COUNCILS_PER_AREA = 16  # 16 councils x 6 districts = districts 1..96 of one "Q?" area
+_AREA_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MAX_COUNCILS = len(COUNCILS) + _COUNCILS_PER_AREA * len(_AREA_LETTERS)
+
+
+def synthetic_council(number: int) -> Council:
+    """The made-up council numbered `number` (24 upwards): the same number always gives the same council."""
+    if not len(COUNCILS) < number <= MAX_COUNCILS:
+        raise ValueError(f"synthetic councils are numbered {len(COUNCILS) + 1}..{MAX_COUNCILS}")
+    offset = number - len(COUNCILS) - 1
+    region_code, region_name = REGIONS[offset % len(REGIONS)]
+    area = "Q" + _AREA_LETTERS[offset // _COUNCILS_PER_AREA]
+    first = (offset % _COUNCILS_PER_AREA) * _DISTRICTS_PER_SYNTHETIC + 1
+    districts = tuple(f"{area}{n}" for n in range(first, first + _DISTRICTS_PER_SYNTHETIC))
+    return Council(
+        f"{_SYNTHETIC_CODE_PREFIX}{number:06d}",
+        f"Synthetic Council {number:03d}",
+        region_code,
+        region_name,
+        districts,
+    )
+
+
 def councils(count: int) -> tuple[Council, ...]:
-    if not 1 <= count <= len(COUNCILS):
-        raise ValueError(f"las must be between 1 and {len(COUNCILS)} (the built-in councils)")
-    return COUNCILS[:count]
+    """The first `count` councils: the built-in ones, then made-up ones beyond them."""
+    if not 1 <= count <= MAX_COUNCILS:
+        raise ValueError(
+            f"las must be between 1 and {MAX_COUNCILS} ({len(COUNCILS)} built-in councils, then synthetic ones)"
+        )
+    extra = tuple(synthetic_council(n) for n in range(len(COUNCILS) + 1, count + 1))
+    return COUNCILS[:count] + extra
+
+
+def reference_councils(count: int) -> tuple[Council, ...]:
+    """The councils listed in las.csv and postcode_districts.csv when `count` councils are generated.
+
+    Every built-in council is always listed (so up to 23 councils the reference files are as they
+    always were), plus the made-up ones generated.
+    """
+    return COUNCILS + councils(count)[len(COUNCILS) :]
+
+
+def council_index(council: Council) -> int:
+    """The council's position in generation order (0 for the first), which seeds its random streams."""
+    if council in COUNCILS:
+        return COUNCILS.index(council)
+    return int(council.la_code[len(_SYNTHETIC_CODE_PREFIX) :]) - 1
 
 
 def neighbour_districts(council: Council) -> tuple[str, ...]:
-    """Postcode districts of the other councils in the same region (where out-of-area placements go)."""
+    """Postcode districts of the other councils in the same region (where out-of-area placements go).
+
+    A made-up council's neighbours are the built-in councils of its region and the made-up ones
+    numbered before it, so they are always generated with it whatever the number of councils.
+    """
+    if council in COUNCILS:
+        others: tuple[Council, ...] = COUNCILS
+    else:
+        others = councils(council_index(council))
     return tuple(
         d
-        for c in COUNCILS
+        for c in others
         if c.region_code == council.region_code and c != council
         for d in c.postcode_districts
     )

@@ -10,7 +10,7 @@ EPOCH = dt.date(1970, 1, 1)
 # Blank dates are held as a large negative number so that "day > P" is never true for them.
 NO_DATE = -(10**7)
 _FIRST = dt.date(1960, 1, 1)
-_LAST = dt.date(2060, 12, 31)
+_LAST = dt.date(2199, 12, 31)  # far enough for the longest simulated tenure ending after 2060
 _OFFSET = (_FIRST - EPOCH).days
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .councils import COUNCILS, Council
+from .councils import Council, council_index, reference_councils
 from .dates import format_days
 
 # Indicator codes of indicators.md with a plausible England value, how the region and
@@ -198,17 +198,18 @@ def write_reference(
         pd.DataFrame(cost_rows, columns=["la_code", "placement_group", "weekly_cost", "from_month"]),
     )
 
-    districts = [(d, c.la_code) for c in COUNCILS for d in c.postcode_districts]
+    listed = reference_councils(len(facts))
+    districts = [(d, c.la_code) for c in listed for d in c.postcode_districts]
     save("postcode_districts.csv", pd.DataFrame(districts, columns=["postcode_district", "la_code"]))
 
     ratings = pd.concat([f.school_ratings for f in facts], ignore_index=True)
     ratings = ratings.sort_values(["urn", "inspected_date"], kind="stable")
     save("school_ratings.csv", pd.DataFrame({"URN": ratings["urn"].to_numpy(), "ofsted_rating": ratings["ofsted_rating"].to_numpy(),
                                              "inspected_date": format_days(ratings["inspected_date"].to_numpy())}))  # fmt: skip
-    las = [(c.la_code, c.la_name, c.region_code, c.region_name) for c in COUNCILS]
+    las = [(c.la_code, c.la_name, c.region_code, c.region_name) for c in listed]
     save("las.csv", pd.DataFrame(las, columns=["la_code", "la_name", "region_code", "region_name"]))
     return written
 
 
 def _index(facts: CouncilFacts) -> int:
-    return COUNCILS.index(facts.council)
+    return council_index(facts.council)

@@ -1,0 +1,697 @@
+"""The benchmark suite: generates its own synthetic councils and prints one JSON line per figure.
+
+    python benchmarks/run.py                    # every scenario at full scale (slow: see README.md)
+    python benchmarks/run.py --smoke            # a tiny version of every scenario (CI)
+    python benchmarks/run.py --only council_month --only dagster_overhead
+
+Every line carries the scenario, wall and CPU seconds, peak RSS, rows processed, rows per
+second, the machine's cores and its load average, so noisy figures can be recognised as such.
+Pipeline runs are measured as subprocesses, start-up included; their peak RSS comes from
+wait4(2) for that process alone. Generated data is kept under benchmarks/.data/ and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks"
+END_MONTH = "2026-10"
+SEED = 42
+PEER_PACKAGE = "csc-validator-be-903==0.1.17"
+DFE_903_TABLES = (
+    "header",
+    "episodes",
+    "reviews",
+    "uasc",
+    "oc2",
+    "oc3",
+    "ad1",
+    "placed_adoption",
+    "prev_perm",
+    "missing",
+    "sw_episodes",
+)
+SCENARIOS = (
+    "council_month",
+    "council_backfill",
+    "council_backfill_month_1",
+    "council_backfill_month_last",
+    "national_month_duckdb",
+    "national_month_postgres",
+    "dagster_overhead",
+    "peer_903_validation",
+)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big each scenario's data is: full size, or tiny for the CI smoke run."""
+
+    smoke: bool
+    council_months: int  # months of the council backfill
+    national_councils: int
+    keep_one_child_in: int  # 1 keeps every child; n keeps children whose id is a multiple of n
+
+    @classmethod
+    def choose(cls, smoke: bool, national_councils: int | None) -> Scale:
+        if smoke:
+            return cls(True, council_months=2, national_councils=national_councils or 2, keep_one_child_in=25)
+        return cls(False, council_months=24, national_councils=national_councils or 150, keep_one_child_in=1)
+
+
+@dataclass
+class Measured:
+    wall_seconds: float
+    cpu_seconds: float
+    peak_rss_bytes: int
+    stdout: str
+
+
+# ---- measuring --------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    return {"cores": os.cpu_count(), "cores_usable": len(os.sched_getaffinity(0))}
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def run_measured(command: list[str], env: dict[str, str], cwd: Path) -> Measured:
+    """Run a command to completion; wall time, CPU time and peak RSS of that process tree alone."""
+    start = time.perf_counter()
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err) as process,
+    ):
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if process.returncode != 0:
+        # DuckDB's bindings print reference-leak noise at exit; the reason is in the lines before it.
+        lines = [
+            line for line in stderr.strip().splitlines() if "leaked" not in line and "nanobind" not in line
+        ]
+        tail = "\n".join(lines[-15:])
+        raise RuntimeError(f"{' '.join(command[:3])} … exited {process.returncode}:\n{tail}")
+    # ru_maxrss is in KiB on Linux; for wait4 it is the largest of the child and its waited-for children.
+    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, stdout)
+
+
+def figure(scenario: str, measured: Measured, rows: int, load_before: float, **extra) -> dict:
+    return {
+        "scenario": scenario,
+        "wall_seconds": round(measured.wall_seconds, 3),
+        "cpu_seconds": round(measured.cpu_seconds, 3),
+        "peak_rss_bytes": measured.peak_rss_bytes,
+        "peak_rss_mib": round(measured.peak_rss_bytes / 2**20, 1),
+        "rows": rows,
+        "rows_per_second": round(rows / measured.wall_seconds, 1) if measured.wall_seconds else None,
+        **machine(),
+        "load_average_1m_before": load_before,
+        "load_average_1m_after": load_average(),
+        **extra,
+    }
+
+
+def emit(record: dict) -> None:
+    print(json.dumps(record), flush=True)
+
+
+def skipped(scenario: str, reason: str) -> dict:
+    return {"scenario": scenario, "skipped": reason, **machine(), "load_average_1m_before": load_average()}
+
+
+# ---- data -------------------------------------------------------------------------------------
+
+
+def dataset(data_dir: Path, name: str, las: int, months: int, keep_one_child_in: int) -> Path:
+    """Generated once with the project's generator, then reused (a marker file records how)."""
+    folder = data_dir / name
+    marker = folder / "generated.json"
+    wanted = {"seed": SEED, "las": las, "months": months, "end_month": END_MONTH, "keep": keep_one_child_in}
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
+        return folder
+    from cp_pipeline.synthetic.generate import generate
+
+    shutil.rmtree(folder, ignore_errors=True)
+    start = time.perf_counter()
+    generate(folder, seed=SEED, las=las, months=months, end_month=END_MONTH, workers=os.cpu_count() or 1)
+    if keep_one_child_in > 1:
+        _keep_some_children(folder / "extracts", keep_one_child_in)
+    seconds = time.perf_counter() - start
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    print(
+        f"generated {name}: {las} council(s) x {months} month(s) in {seconds:.1f} s, {size / 2**20:.0f} MiB",
+        file=sys.stderr,
+    )
+    marker.write_text(json.dumps(wanted))
+    return folder
+
+
+def _keep_some_children(extracts: Path, keep_one_in: int) -> None:
+    """Shrink every table with a CHILD column to the children whose id is a multiple of keep_one_in."""
+    for path in extracts.rglob("*.csv"):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        header = lines[0].split(",")
+        if "CHILD" not in header:
+            continue
+        at = header.index("CHILD")
+        kept = [line for line in lines[1:] if line and int(line.split(",")[at]) % keep_one_in == 0]
+        path.write_text("\n".join([lines[0], *kept]) + "\n", encoding="utf-8")
+
+
+def month_folders(extracts: Path, months: list[str]) -> list[Path]:
+    return sorted(p for la in extracts.iterdir() if la.is_dir() for p in la.iterdir() if p.name in months)
+
+
+def rows_in(folders: list[Path], tables: tuple[str, ...] | None = None) -> int:
+    """Data rows (header excluded) of the CSV files in the folders: what a run processes."""
+    total = 0
+    for folder in folders:
+        for path in folder.glob("*.csv"):
+            if tables is None or path.stem in tables:
+                with path.open("rb") as handle:
+                    total += max(sum(1 for _ in handle) - 1, 0)
+    return total
+
+
+def months_of(extracts: Path) -> list[str]:
+    return sorted({p.name for la in extracts.iterdir() if la.is_dir() for p in la.iterdir()})
+
+
+# ---- pipeline runs ----------------------------------------------------------------------------
+
+
+@contextmanager
+def workspace(name: str) -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix=f"cp-bench-{name}-", dir=BENCH / ".data"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def pipeline_env(data: Path, work: Path, warehouse_url: str | None = None) -> dict[str, str]:
+    """Settings for one pipeline run; a fresh Dagster instance (SQLite) as `make demo` would use."""
+    home = work / "dagster_home"
+    home.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    return {
+        **os.environ,
+        "CP_EXTRACTS_DIR": str(data / "extracts"),
+        "CP_REFERENCE_DIR": str(data / "reference"),
+        "CP_WAREHOUSE_URL": warehouse_url or f"duckdb:///{work / 'cp.duckdb'}",
+        "CP_REPORTS_DIR": str(work / "reports"),
+        "DAGSTER_HOME": str(home),
+    }
+
+
+def cp_pipeline_run(first: str, last: str, env: dict[str, str], work: Path) -> Measured:
+    command = [str(Path(sys.executable).parent / "cp-pipeline"), "run", "--from", first, "--to", last]
+    return run_measured(command, env, work)
+
+
+_COUNCIL_MONTH: dict[str, tuple[Measured, float]] = {}  # reused as the Dagster half of dagster_overhead
+
+
+def council_month_through_dagster(data: Path, month: str) -> tuple[Measured, float]:
+    if month not in _COUNCIL_MONTH:
+        with workspace("council-month") as work:
+            load = load_average()
+            _COUNCIL_MONTH[month] = cp_pipeline_run(month, month, pipeline_env(data, work), work), load
+    return _COUNCIL_MONTH[month]
+
+
+def council_month(data_dir: Path, scale: Scale) -> list[dict]:
+    data = council_data(data_dir, scale)
+    month = months_of(data / "extracts")[-1]
+    measured, load = council_month_through_dagster(data, month)
+    rows = rows_in(month_folders(data / "extracts", [month]))
+    return [
+        figure("council_month", measured, rows, load, month=month, warehouse="duckdb", goal_wall_seconds=15)
+    ]
+
+
+def council_backfill(data_dir: Path, scale: Scale) -> list[dict]:
+    data = council_data(data_dir, scale)
+    months = months_of(data / "extracts")
+    with workspace("council-backfill") as work:
+        load = load_average()
+        measured = cp_pipeline_run(months[0], months[-1], pipeline_env(data, work), work)
+    rows = rows_in(month_folders(data / "extracts", months))
+    return [
+        figure(
+            "council_backfill",
+            measured,
+            rows,
+            load,
+            months=len(months),
+            seconds_per_month=round(measured.wall_seconds / len(months), 3),
+            warehouse="duckdb",
+            goal_wall_seconds=90,
+        )
+    ]
+
+
+def council_backfill_months(data_dir: Path, scale: Scale) -> list[dict]:
+    """Month 1 alone on an empty warehouse, then the last month alone on one holding every month before it."""
+    data = council_data(data_dir, scale)
+    months = months_of(data / "extracts")
+    out = []
+    with workspace("council-months") as work:
+        env = pipeline_env(data, work)
+        load = load_average()
+        first = cp_pipeline_run(months[0], months[0], env, work)
+        out.append(
+            figure(
+                "council_backfill_month_1",
+                first,
+                rows_in(month_folders(data / "extracts", months[:1])),
+                load,
+                month=months[0],
+                months_already_in_warehouse=0,
+            )
+        )
+        if len(months) > 2:  # fill the warehouse with the months between (not timed)
+            cp_pipeline_run(months[1], months[-2], env, work)
+        load = load_average()
+        last = cp_pipeline_run(months[-1], months[-1], env, work)
+        out.append(
+            figure(
+                "council_backfill_month_last",
+                last,
+                rows_in(month_folders(data / "extracts", months[-1:])),
+                load,
+                month=months[-1],
+                months_already_in_warehouse=len(months) - 1,
+                ratio_to_month_1_wall=round(last.wall_seconds / first.wall_seconds, 3),
+                ratio_to_month_1_cpu=round(last.cpu_seconds / first.cpu_seconds, 3),
+            )
+        )
+    return out
+
+
+def council_data(data_dir: Path, scale: Scale) -> Path:
+    return dataset(
+        data_dir,
+        f"council-1x{scale.council_months}-keep{scale.keep_one_child_in}",
+        1,
+        scale.council_months,
+        scale.keep_one_child_in,
+    )
+
+
+def national_data(data_dir: Path, scale: Scale) -> Path:
+    return dataset(
+        data_dir,
+        f"national-{scale.national_councils}x1-keep{scale.keep_one_child_in}",
+        scale.national_councils,
+        1,
+        scale.keep_one_child_in,
+    )
+
+
+def national_extra(data: Path) -> dict:
+    """How national the national month is: councils, and children looked after at the month's end."""
+    import pandas as pd
+
+    councils, looked_after = 0, 0
+    for folder in month_folders(data / "extracts", [END_MONTH]):
+        episodes = pd.read_csv(folder / "episodes.csv", usecols=["CHILD", "DEC"], dtype=str)
+        councils += 1
+        looked_after += episodes.loc[episodes["DEC"].isna(), "CHILD"].nunique()
+    return {"councils": councils, "children_looked_after": looked_after}
+
+
+def national_month_duckdb(data_dir: Path, scale: Scale) -> list[dict]:
+    data = national_data(data_dir, scale)
+    with workspace("national-duckdb") as work:
+        load = load_average()
+        measured = cp_pipeline_run(END_MONTH, END_MONTH, pipeline_env(data, work), work)
+        size = (work / "cp.duckdb").stat().st_size
+    rows = rows_in(month_folders(data / "extracts", [END_MONTH]))
+    return [
+        figure(
+            "national_month_duckdb",
+            measured,
+            rows,
+            load,
+            warehouse="duckdb",
+            warehouse_bytes=size,
+            goal_wall_seconds=300,
+            goal_peak_rss_bytes=8 * 2**30,
+            **national_extra(data),
+        )
+    ]
+
+
+class ServerMemory:
+    """Samples the resident memory of a PostgreSQL server (postmaster and its backends)."""
+
+    def __init__(self, datadir: Path):
+        self.datadir = datadir
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> ServerMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            postmaster = int((self.datadir / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError):
+            return
+        while not self._stop.wait(0.5):
+            total = 0
+            for proc in Path("/proc").iterdir():
+                if not proc.name.isdigit():
+                    continue
+                try:
+                    stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                    if int(proc.name) != postmaster and int(stat[1]) != postmaster:
+                        continue
+                    total += int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+                except (OSError, ValueError, IndexError):
+                    continue
+            self.peak = max(self.peak, total)
+
+
+def national_month_postgres(data_dir: Path, scale: Scale) -> list[dict]:
+    sys.path.insert(0, str(ROOT))
+    from cp_pipeline_tests.postgres_server import PostgresUnavailable, start_server
+
+    data = national_data(data_dir, scale)
+    try:
+        server = start_server()
+    except (PostgresUnavailable, subprocess.CalledProcessError, OSError) as error:
+        return [skipped("national_month_postgres", f"no PostgreSQL server: {error}")]
+    try:
+        with workspace("national-postgres") as work, ServerMemory(server.datadir) as memory:
+            load = load_average()
+            measured = cp_pipeline_run(END_MONTH, END_MONTH, pipeline_env(data, work, server.url()), work)
+    finally:
+        server.stop()
+    rows = rows_in(month_folders(data / "extracts", [END_MONTH]))
+    return [
+        figure(
+            "national_month_postgres",
+            measured,
+            rows,
+            load,
+            warehouse="postgresql",
+            server_peak_rss_bytes=memory.peak,
+            goal_wall_seconds=900,
+            goal_peak_rss_bytes=8 * 2**30,
+            **national_extra(data),
+        )
+    ]
+
+
+def dagster_overhead(data_dir: Path, scale: Scale) -> list[dict]:
+    """The council month through Dagster against the same landing, validation, SQL and report called directly."""
+    data = council_data(data_dir, scale)
+    month = months_of(data / "extracts")[-1]
+    through_dagster, load = council_month_through_dagster(data, month)
+    with workspace("overhead-direct") as work:
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", "direct", "--month", month]
+        direct = run_measured(command, pipeline_env(data, work), work)
+    rows = rows_in(month_folders(data / "extracts", [month]))
+    ratio = through_dagster.wall_seconds / direct.wall_seconds
+    return [
+        figure(
+            "dagster_overhead",
+            through_dagster,
+            rows,
+            load,
+            month=month,
+            direct_wall_seconds=round(direct.wall_seconds, 3),
+            direct_cpu_seconds=round(direct.cpu_seconds, 3),
+            direct_peak_rss_bytes=direct.peak_rss_bytes,
+            ratio_wall=round(ratio, 3),
+            ratio_cpu=round(through_dagster.cpu_seconds / direct.cpu_seconds, 3),
+            overhead_percent=round(100 * (ratio - 1), 1),
+            goal_overhead_percent=20,
+        )
+    ]
+
+
+# ---- the DfE 903 peer -------------------------------------------------------------------------
+
+
+def peer_python(scale: Scale) -> tuple[Path | None, str]:
+    """The peer validator's own venv (it pins pandas < 2), created on first use."""
+    venv = BENCH / ".peer-venv"
+    python = venv / "bin" / "python"
+    check = [str(python), "-c", "import lac_validator"]
+    if python.exists() and subprocess.run(check, capture_output=True, check=False).returncode == 0:
+        return python, ""
+    if scale.smoke:
+        return None, "smoke run: the peer's venv (benchmarks/.peer-venv) is created only by a full run"
+    shutil.rmtree(venv, ignore_errors=True)
+    bases = [sys._base_executable, shutil.which("python3.11"), shutil.which("python3.10")]  # noqa: SLF001
+    errors = []
+    for base in dict.fromkeys(b for b in bases if b):
+        made = subprocess.run([base, "-m", "venv", str(venv)], capture_output=True, text=True, check=False)
+        if made.returncode == 0:
+            pip = [str(python), "-m", "pip", "install", "--quiet", PEER_PACKAGE]
+            installed = subprocess.run(pip, capture_output=True, text=True, check=False)
+            if installed.returncode == 0:
+                return python, ""
+            errors.append(f"{base}: {installed.stderr.strip().splitlines()[-1:]}")
+        else:
+            errors.append(f"{base}: venv failed")
+        shutil.rmtree(venv, ignore_errors=True)
+    return None, f"could not install {PEER_PACKAGE}: " + "; ".join(errors)
+
+
+def peer_903_validation(data_dir: Path, scale: Scale, peer_councils: int | None) -> list[dict]:
+    """Our DfE 903 rules against the peer's, on the same files and the rules both implement."""
+    from cp_pipeline.extracts.specs import collection_year
+    from cp_pipeline.validation.dfe_rules import rules_for_year
+
+    python, reason = peer_python(scale)
+    data = national_data(data_dir, scale)
+    folders = month_folders(data / "extracts", [END_MONTH])[: peer_councils or None]
+    year = collection_year(dt.date(int(END_MONTH[:4]), int(END_MONTH[5:]), 28))
+    if python is None:
+        return [skipped("peer_903_validation", reason)]
+    peer_script = str(BENCH / "peer_903.py")
+    listed = subprocess.run(
+        [str(python), peer_script, "--collection-year", str(year), "--list-rules"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    peer_rules = set(json.loads(listed.stdout)["rules"])
+    shared = [rule.code for rule in rules_for_year(year) if not rule.local and rule.code in peer_rules]
+    env = {**os.environ}
+    folder_args = [str(f) for f in folders]
+    load = load_average()
+    ours_cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "ours-903", "--collection-year",
+                str(year), "--rules", ",".join(shared), *folder_args]  # fmt: skip
+    ours = run_measured(ours_cmd, env, ROOT)
+    peer_cmd = [
+        str(python),
+        peer_script,
+        "--collection-year",
+        str(year),
+        "--rules",
+        ",".join(shared),
+        *folder_args,
+    ]
+    peer = run_measured(peer_cmd, env, ROOT)
+    ours_inner, peer_inner = json.loads(ours.stdout.strip().splitlines()[-1]), json.loads(peer.stdout)
+    return [
+        figure(
+            "peer_903_validation",
+            ours,
+            ours_inner["rows"],
+            load,
+            councils=len(folders),
+            rules_compared=len(shared),
+            ours_seconds=round(ours_inner["seconds"], 3),
+            ours_cpu_seconds=round(ours_inner["cpu_seconds"], 3),
+            ours_rules_only_seconds=round(ours_inner["rules_seconds"], 3),
+            ours_rows_flagged=ours_inner["rows_flagged"],
+            peer=PEER_PACKAGE,
+            peer_seconds=round(peer_inner["seconds"], 3),
+            peer_cpu_seconds=round(peer_inner["cpu_seconds"], 3),
+            peer_process_wall_seconds=round(peer.wall_seconds, 3),
+            peer_peak_rss_bytes=peer.peak_rss_bytes,
+            peer_rows=peer_inner["rows"],
+            peer_rows_flagged=peer_inner["rows_flagged"],
+            peer_rules_that_raised=peer_inner["rules_that_raised"],
+            ratio_peer_to_ours=round(peer_inner["seconds"] / ours_inner["seconds"], 2),
+            ratio_peer_to_ours_cpu=round(peer_inner["cpu_seconds"] / ours_inner["cpu_seconds"], 2),
+            goal_ratio=10,
+        )
+    ]
+
+
+# ---- workers (run in a subprocess so they are measured like the pipeline) ------------------------
+
+
+def worker_direct(month: str) -> None:
+    """The council month's work with no Dagster: land, validate, model, score, check and report."""
+    from cp_pipeline.extracts.landing import council_months
+    from cp_pipeline.reporting.report import write_reports
+    from cp_pipeline.settings import Settings
+    from cp_pipeline.validation.expectations import validate_warehouse, write_validation_results
+    from cp_pipeline.validation.run import WAREHOUSE_SUITE, validate_month
+    from cp_pipeline.warehouse.build import run_directly
+    from cp_pipeline.warehouse.engine import Warehouse
+
+    settings = Settings.from_env()
+    warehouse = Warehouse(settings.warehouse_url)
+    run_directly(warehouse, settings.extracts_dir, settings.reference_dir, [month])
+    for la_code, months in council_months(settings.extracts_dir).items():
+        if month in months:
+            validate_month(warehouse, la_code, month)
+    results = validate_warehouse(settings.warehouse_url, month)
+    write_validation_results(warehouse, results, WAREHOUSE_SUITE, month)
+    write_reports(month, out_dir=settings.reports_dir, warehouse=warehouse)
+    warehouse.dispose()
+
+
+def worker_ours_903(collection_year: int, rules: str, folders: list[Path]) -> None:
+    """Read, normalise and run the shared DfE rules over each council's 903 files; times as JSON."""
+    import pandas as pd
+
+    from cp_pipeline.extracts.normalise import normalise_table
+    from cp_pipeline.extracts.readers import read_extract_file
+    from cp_pipeline.extracts.specs import table_specs
+    from cp_pipeline.validation.dfe_rules import rules_for_year, run_dfe_rules
+
+    wanted = set(rules.split(","))
+    chosen = [rule for rule in rules_for_year(collection_year) if rule.code in wanted]
+    specs = {spec.staging_name: (name, spec) for name, spec in table_specs().items()}
+    seconds = rules_seconds = cpu = 0.0
+    rows = flagged = 0
+    for folder in folders:
+        la_code, month = folder.parent.name, folder.name
+        start, cpu_start = time.perf_counter(), time.process_time()
+        tables = {}
+        for stem in DFE_903_TABLES:
+            path = folder / f"{stem}.csv"
+            if not path.exists():
+                continue
+            name, spec = specs[stem]
+            staged = normalise_table(read_extract_file(path), la_code, month).staged
+            for column in spec.columns:  # as validation.run.load_staged_tables hands them over
+                if column.type in ("date", "datetime") and column.staging_name in staged:
+                    staged[column.staging_name] = pd.to_datetime(staged[column.staging_name])
+            tables[name] = staged
+            rows += len(staged)
+        rules_start = time.perf_counter()
+        results = run_dfe_rules(tables, la_code, month, rules=chosen)
+        rules_seconds += time.perf_counter() - rules_start
+        seconds += time.perf_counter() - start
+        cpu += time.process_time() - cpu_start
+        flagged += len(results.violations)
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu_seconds": cpu,
+                "rules_seconds": rules_seconds,
+                "rows": rows,
+                "rows_flagged": flagged,
+            }
+        )
+    )
+
+
+# ---- command line -----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--smoke", action="store_true", help="tiny data, for CI: checks the suite runs")
+    parser.add_argument("--only", action="append", choices=SCENARIOS, help="run only these scenarios")
+    parser.add_argument("--data-dir", type=Path, default=BENCH / ".data", help="where generated data is kept")
+    parser.add_argument("--national-councils", type=int, help="councils in the national month (default 150)")
+    parser.add_argument(
+        "--peer-councils", type=int, help="compare with the peer on the first N councils only"
+    )
+    parser.add_argument("--worker", choices=["direct", "ours-903"], help=argparse.SUPPRESS)
+    parser.add_argument("--month", help=argparse.SUPPRESS)
+    parser.add_argument("--collection-year", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--rules", help=argparse.SUPPRESS)
+    parser.add_argument("folders", nargs="*", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker == "direct":
+        worker_direct(args.month)
+        return 0
+    if args.worker == "ours-903":
+        worker_ours_903(args.collection_year, args.rules, args.folders)
+        return 0
+
+    scale = Scale.choose(args.smoke, args.national_councils)
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    (BENCH / ".data").mkdir(exist_ok=True)
+    plan: dict[str, Callable[[], list[dict]]] = {
+        "council_month": lambda: council_month(args.data_dir, scale),
+        "council_backfill": lambda: council_backfill(args.data_dir, scale),
+        "council_backfill_month_1": lambda: council_backfill_months(args.data_dir, scale),
+        "national_month_duckdb": lambda: national_month_duckdb(args.data_dir, scale),
+        "national_month_postgres": lambda: national_month_postgres(args.data_dir, scale),
+        "dagster_overhead": lambda: dagster_overhead(args.data_dir, scale),
+        "peer_903_validation": lambda: peer_903_validation(args.data_dir, scale, args.peer_councils),
+    }
+    wanted = set(args.only or SCENARIOS)
+    if scale.smoke:  # the smoke run must stay short: these need a server, a venv or extra runs
+        smoke_skips = {
+            "national_month_postgres": "smoke run: needs a PostgreSQL server (run without --smoke)",
+            "council_backfill_month_1": "smoke run: two extra pipeline runs (run without --smoke)",
+            "council_backfill_month_last": "smoke run: two extra pipeline runs (run without --smoke)",
+        }
+        for name, reason in smoke_skips.items():
+            if name in wanted:
+                emit({**skipped(name, reason), "smoke": True})
+                wanted.discard(name)
+    if "council_backfill_month_last" in wanted:  # both months come from one scenario
+        wanted.add("council_backfill_month_1")
+    failures = 0
+    for name, scenario in plan.items():
+        if name not in wanted:
+            continue
+        try:
+            for record in scenario():
+                emit({**record, "smoke": scale.smoke})
+        except Exception as error:  # noqa: BLE001 - one failed scenario must not hide the others' figures
+            failures += 1
+            emit({"scenario": name, "error": str(error)[-2000:], "smoke": scale.smoke, **machine()})
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
