@@ -27,8 +27,9 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/cp-pipeline run
 	$(BIN)/cp-pipeline report --month $(DEMO_MONTH)
 
+# Tests make their own Dagster instances: the project's DAGSTER_HOME stays out of them.
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	env -u DAGSTER_HOME $(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: install
 	$(BIN)/ruff check cp_pipeline cp_pipeline_tests benchmarks

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from dagster import DagsterInstance
 
@@ -31,7 +32,11 @@ class RunOutcome:
 def _instance() -> DagsterInstance:
     # Runs show in `dagster dev` when DAGSTER_HOME points at its instance; otherwise they are kept
     # in memory for this process only.
-    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return DagsterInstance.ephemeral()
+    Path(home).mkdir(parents=True, exist_ok=True)  # a fresh machine has no instance folder yet
+    return DagsterInstance.get()
 
 
 def run_months(
