@@ -4,6 +4,7 @@ import time
 import warnings
 from collections import Counter
 
+import pandas as pd
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -55,7 +56,7 @@ def _scorecard_preview(frame) -> str:
         cells = []
         for la in councils:
             value = by_la.get(la)
-            cells.append("" if value is None or value != value else f"{float(value):,.1f}")
+            cells.append("" if value is None or pd.isna(value) else f"{float(value):,.1f}")
         lines.append(f"| {code} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -438,7 +439,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
             latest = frame
             cla = frame[frame["indicator_code"] == "CLA_COUNT"]
             preview[month] = {
-                la: (None if v is None or v != v else float(v))
+                la: (None if v is None or pd.isna(v) else float(v))
                 for la, v in zip(cla["la_code"], cla["value"], strict=True)
             }
         yield MaterializeResult(
