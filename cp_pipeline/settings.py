@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_WAREHOUSE_URL = "duckdb:///data/warehouse/cp.duckdb"
@@ -90,9 +90,6 @@ class Settings:
                 env, "CP_PSEUDONYMISATION_KEY", min_length=PSEUDONYMISATION_KEY_MIN
             ),
         )
-
-    def with_overrides(self, **overrides) -> Settings:
-        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
 def redact_url(url: str) -> str:
