@@ -1,32 +1,15 @@
 -- CARE_LEAVERS_IN_TOUCH_PCT: care leavers aged 19-21 at P whose latest IN_TOUCH is YES, over care leavers aged 19-21 at P.
--- Each care leaver's latest CareLeaverContacts row on or before P (later contacts are ignored);
--- age at P from that row's DOB.
+-- The cohort is each care leaver's latest contact on or before P (warehouse.fct_care_leaver_latest).
 WITH councils AS (
     SELECT DISTINCT t.la_code FROM {{ source('dq', 'extract_tables') }} AS t
-),
-latest AS (
-    SELECT
-        cl.la_code,
-        cl.child,
-        cl.dob,
-        cl.in_touch,
-        cl.activ,
-        cl.accom,
-        cl.pathway_plan_date,
-        ROW_NUMBER() OVER (
-            PARTITION BY cl.la_code, cl.child ORDER BY cl.contact_date DESC, cl.source_line DESC
-        ) AS recency
-    FROM {{ ref('fct_care_leaver_contact') }} AS cl
-    WHERE cl.contact_date <= {{ period_end }}
 ),
 cohort AS (
     SELECT
         l.la_code,
         l.child,
         CASE WHEN l.in_touch = 'YES' THEN 1 ELSE 0 END AS counted
-    FROM latest AS l
-    WHERE l.recency = 1
-      AND {{ age_years('l.dob', period_end) }} BETWEEN 19 AND 21
+    FROM {{ ref('fct_care_leaver_latest') }} AS l
+    WHERE l.age BETWEEN 19 AND 21
 )
 SELECT
     c.la_code,

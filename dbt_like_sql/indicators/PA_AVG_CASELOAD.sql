@@ -4,24 +4,11 @@
 WITH councils AS (
     SELECT DISTINCT t.la_code FROM {{ source('dq', 'extract_tables') }} AS t
 ),
-latest AS (
-    SELECT
-        cl.la_code,
-        cl.child,
-        cl.dob,
-        cl.pa_id,
-        ROW_NUMBER() OVER (
-            PARTITION BY cl.la_code, cl.child ORDER BY cl.contact_date DESC, cl.source_line DESC
-        ) AS recency
-    FROM {{ ref('fct_care_leaver_contact') }} AS cl
-    WHERE cl.contact_date <= {{ period_end }}
-),
 allocated AS (
     SELECT l.la_code, COUNT(DISTINCT l.child) AS care_leavers
-    FROM latest AS l
-    WHERE l.recency = 1
-      AND l.pa_id IS NOT NULL
-      AND {{ age_years('l.dob', period_end) }} BETWEEN 19 AND 21
+    FROM {{ ref('fct_care_leaver_latest') }} AS l
+    WHERE l.pa_id IS NOT NULL
+      AND l.age BETWEEN 19 AND 21
     GROUP BY l.la_code
 ),
 advisers AS (
