@@ -704,44 +704,73 @@ def write_validation_results(
 # ---- Data Docs ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DataDocs:
+    """A council-month's batch results and the Data Docs site that shows them."""
+
+    index: Path
+    results: pd.DataFrame
+
+
 def build_data_docs(
     results_dir: Path,
     tables: Mapping[str, pd.DataFrame],
     la_code: str,
     extract_month: str,
     previous_counts: Mapping[str, int] | None = None,
-) -> Path:
+) -> DataDocs:
     """Validate a council-month's staged tables on a file-based GX project rooted at
-    `results_dir` and (re)build its Data Docs site there; returns the site's index.html.
+    `results_dir` and add them to its Data Docs site there.
 
+    The validation runs once: its results are both rendered and returned (as
+    `validate_staged_batch` returns them), so a run with Data Docs does not validate twice.
+    Only this council-month's pages are rendered (plus the index); the pages of earlier months
+    are left as they are, so the work does not grow with the months already in the site.
     Results are stored and rendered with RESULT_FORMAT, so no page or stored result shows a
     row's values, only counts.
     """
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
 
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(results_dir))
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-    datasource = context.data_sources.add_or_update_pandas("staged")
+    if "staged" in context.data_sources.all():
+        datasource = context.data_sources.get("staged")
+    else:
+        datasource = context.data_sources.add_pandas("staged")
     suffix = f"{la_code}.{extract_month}"
+    run_id = RunIdentifier(run_name=suffix, run_time=dt.datetime.now(dt.UTC))
+    rendered: list[Any] = []  # this council-month's results and suites: the pages to (re)build
+
+    def batch_definition(table: str) -> Any:
+        # One asset per table, made on the site's first run: every change to the datasource
+        # rewrites great_expectations.yml, which must not grow (or be rewritten) every month.
+        if table in datasource.get_asset_names():
+            return datasource.get_asset(table).get_batch_definition("council_month")
+        return datasource.add_dataframe_asset(table).add_batch_definition_whole_dataframe("council_month")
 
     def validate(context: Any, spec: TableSpec, suite: Any, frame: pd.DataFrame) -> Any:
-        name = f"{spec.staging_name}.{suffix}"
-        if name in datasource.get_asset_names():
-            datasource.delete_asset(name)
-        batch_definition = datasource.add_dataframe_asset(name).add_batch_definition_whole_dataframe(
-            "council_month"
-        )
         suite.name = f"{suite.name}.{suffix}"
         suite = context.suites.add_or_update(suite)
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=f"{suite.name}", data=batch_definition, suite=suite)
-        )
-        return definition.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT)
+        batch = batch_definition(spec.staging_name).get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(suite, result_format=RESULT_FORMAT)
+        # Stored as a ValidationDefinition run would store it (no definition is kept: the site
+        # needs only suites and results).
+        result.meta["run_id"] = run_id
+        result.meta["validation_time"] = run_id.run_time
+        key = ValidationResultIdentifier(ExpectationSuiteIdentifier(name=suite.name), run_id, batch.id)
+        context.validation_results_store.set(key, result)
+        rendered.extend([key, ExpectationSuiteIdentifier(name=suite.name)])
+        return result
 
-    _run_batch(context, tables, la_code, extract_month, previous_counts, validate)
-    context.build_data_docs()
+    results = _run_batch(context, tables, la_code, extract_month, previous_counts, validate)
+    context.build_data_docs(resource_identifiers=rendered)
     (site,) = context.get_docs_sites_urls()
-    return Path(url2pathname(urlparse(site["site_url"]).path))
+    return DataDocs(index=Path(url2pathname(urlparse(site["site_url"]).path)), results=results)

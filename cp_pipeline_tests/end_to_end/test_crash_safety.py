@@ -153,6 +153,7 @@ def _environment(root: Path, url: str, name: str) -> dict[str, str]:
         CP_REFERENCE_DIR=str(root / "data" / "reference"),
         CP_WAREHOUSE_URL=url,
         CP_REPORTS_DIR=str(root / f"reports_{name}"),
+        CP_DATA_DOCS_DIR=str(root / f"data_docs_{name}"),
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -38,6 +38,7 @@ def ui(tmp_path_factory):
         CP_REFERENCE_DIR=str(root / "data" / "reference"),
         CP_WAREHOUSE_URL=f"duckdb:///{root}/cp.duckdb",
         CP_REPORTS_DIR=str(root / "reports"),
+        CP_DATA_DOCS_DIR=str(root / "data_docs"),
         DAGSTER_HOME=str(home),
         PYTHONUNBUFFERED="1",
     )

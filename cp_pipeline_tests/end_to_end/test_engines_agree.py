@@ -41,6 +41,7 @@ def test_duckdb_and_postgresql_build_identical_warehouses(tmp_path, postgres_url
             reference_dir=tmp_path / "data" / "reference",
             warehouse_url=url,
             reports_dir=tmp_path / f"reports_{name}",
+            data_docs_dir=tmp_path / f"data_docs_{name}",
         )
         run_months(MONTH, MONTH, settings)
         engines[name] = Warehouse(url)

@@ -29,6 +29,7 @@ def messy_run(tmp_path_factory):
         reference_dir=root / "data" / "reference",
         warehouse_url=f"duckdb:///{root}/cp.duckdb",
         reports_dir=root / "reports",
+        data_docs_dir=root / "data_docs",
     )
     outcome = run_months(FIRST, LAST, settings)
     manifest = json.loads((root / "data" / "messy_manifest.json").read_text())

@@ -389,8 +389,13 @@ def test_data_docs_show_no_child_ids_or_dates_of_birth(tmp_path):
         "Episodes": episodes(6, duplicate_start=True),
         "Reviews": reviews(3),
     }
-    index = build_data_docs(tmp_path / "data_docs", tables, LA, MONTH, previous_counts={"Reviews": 30})
+    docs = build_data_docs(tmp_path / "data_docs", tables, LA, MONTH, previous_counts={"Reviews": 30})
+    index = docs.index
     assert index.is_file()
+    # The results rendered are the results returned: the same checks as the plain batch run.
+    plain = validate_staged_batch(tables, LA, MONTH, previous_counts={"Reviews": 30})
+    columns = ["table_name", "check_name", "success", "observed"]
+    assert docs.results[columns].equals(plain[columns])
     pages = list(index.parent.rglob("validations/**/*.html"))
     assert len(pages) == 3
     (episodes_page,) = [p for p in pages if "episodes" in p.name]
@@ -404,3 +409,22 @@ def test_data_docs_show_no_child_ids_or_dates_of_birth(tmp_path):
         if needle in path.read_text(encoding="utf-8", errors="ignore")
     ]
     assert not leaks
+
+
+def test_data_docs_add_a_month_without_rebuilding_earlier_months(tmp_path):
+    """A month's run renders its own pages and the index; earlier months' pages stay as they were
+    (a site that re-rendered its whole history would slow every monthly run down)."""
+    tables = {"Episodes": episodes(6), "Reviews": reviews(3)}
+    first = build_data_docs(tmp_path, tables, LA, "2024-03")
+    first_pages = {p: p.stat().st_mtime_ns for p in first.index.parent.rglob("validations/**/*.html")}
+    assert len(first_pages) == 2
+    config = (tmp_path / "gx" / "great_expectations.yml").read_text(encoding="utf-8")
+
+    second = build_data_docs(tmp_path, tables, LA, "2024-04")
+    pages = list(second.index.parent.rglob("validations/**/*.html"))
+    assert len(pages) == 4
+    assert {p: p.stat().st_mtime_ns for p in first_pages} == first_pages
+    index = second.index.read_text(encoding="utf-8")
+    assert "2024-03" in index and "2024-04" in index
+    # The project's config does not grow with every month validated.
+    assert (tmp_path / "gx" / "great_expectations.yml").read_text(encoding="utf-8") == config
