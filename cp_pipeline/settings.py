@@ -73,6 +73,9 @@ class Settings:
     publish: bool = False
     reports_dir: Path = Path("data/reports")
     data_docs_dir: Path = Path("data/dq/data_docs")
+    # Helper processes for Great Expectations (cp_pipeline.validation.gx_worker): None = one
+    # per core (at most two); 0 = none, GX runs in the run's own process.
+    gx_processes: int | None = None
     # Set: child ids and UPNs are pseudonymised at landing (cp_pipeline.extracts.pseudonymise).
     pseudonymisation_key: Secret | None = field(default=None, repr=False)
 
@@ -86,6 +89,7 @@ class Settings:
             publish=env.get("CP_PUBLISH", "0").strip() in {"1", "true", "yes"},
             reports_dir=Path(env.get("CP_REPORTS_DIR", "data/reports")),
             data_docs_dir=Path(env.get("CP_DATA_DOCS_DIR", "data/dq/data_docs")),
+            gx_processes=int(env["CP_GX_PROCESSES"]) if env.get("CP_GX_PROCESSES", "").strip() else None,
             pseudonymisation_key=read_secret(
                 env, "CP_PSEUDONYMISATION_KEY", min_length=PSEUDONYMISATION_KEY_MIN
             ),

@@ -28,7 +28,7 @@ from cp_pipeline.extracts.reference import load_reference
 from cp_pipeline.extracts.specs import table_specs
 from cp_pipeline.indicators.scorecard import write_catalogue, write_scorecard
 from cp_pipeline.orchestration.partitions import RETRY, SINGLE_RUN
-from cp_pipeline.orchestration.resources import ExtractsResource, WarehouseResource
+from cp_pipeline.orchestration.resources import ExtractsResource, GxWorkerResource, WarehouseResource
 from cp_pipeline.warehouse.calendar import load_dim_date
 from cp_pipeline.warehouse.models import SqlModel, build_model, check_model, load_models
 
@@ -215,25 +215,29 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         ],
     )
     def validation_result(
-        context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
+        context: AssetExecutionContext,
+        warehouse: WarehouseResource,
+        extracts: ExtractsResource,
+        gx: GxWorkerResource,
     ):
-        from cp_pipeline.validation.run import validate_month
+        from cp_pipeline.validation.run import CouncilMonth, validate_months
 
-        wh = warehouse.get()
         available = council_months(extracts.extracts_path)
-        outcomes = []
         months = _months(context)
-        for month in months:
-            for la_code in [la for la, la_months in available.items() if month in la_months]:
-                # Data Docs show the newest month of the run (a site per council keeps its history).
-                docs_dir = extracts.data_docs_path if month == months[-1] else None
-                outcome = validate_month(wh, la_code, month, data_docs_dir=docs_dir)
-                context.log.info(
-                    f"{la_code} {month}: {outcome.dfe_rules_failed} DfE rules failed "
-                    f"({outcome.dfe_rows_flagged} rows flagged); GX {outcome.batch_errors} errors, "
-                    f"{outcome.batch_warnings} warnings"
-                )
-                outcomes.append(outcome)
+        todo = [
+            # Data Docs show the newest month of the run (a site per council keeps its history).
+            CouncilMonth(la_code, month, extracts.data_docs_path if month == months[-1] else None)
+            for month in months
+            for la_code in [la for la, la_months in available.items() if month in la_months]
+        ]
+        outcomes = []
+        for outcome in validate_months(warehouse.get(), todo, gx_worker=gx.get()):
+            context.log.info(
+                f"{outcome.la_code} {outcome.extract_month}: {outcome.dfe_rules_failed} DfE rules failed "
+                f"({outcome.dfe_rows_flagged} rows flagged); GX {outcome.batch_errors} errors, "
+                f"{outcome.batch_warnings} warnings"
+            )
+            outcomes.append(outcome)
         flagged = sum(o.dfe_rows_flagged for o in outcomes)
         errors = sum(o.batch_errors for o in outcomes)
         warnings = sum(o.batch_warnings for o in outcomes)
@@ -296,34 +300,16 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
                 deps.append(AssetKey([schema, table]))
         return list(dict.fromkeys(deps))
 
-    def model_asset(model: SqlModel, models: dict[str, SqlModel]):
-        """One Dagster asset for one SQL model file, with its declared tests as asset checks."""
-        key = AssetKey([model.schema, model.name])
-        check_specs = (
-            [
-                AssetCheckSpec(
-                    f"{model.name}_tests",
-                    asset=key,
-                    description="unique key and not-null columns from the model header",
-                    partitions_def=monthly if model.partitioned else None,
-                )
-            ]
-            if (model.unique_key or model.not_null) and model.materialized != "view"
-            else []
-        )
-
-        @asset(
-            retry_policy=RETRY,
-            key=key,
+    def model_spec(model: SqlModel, models: dict[str, SqlModel]) -> AssetSpec:
+        """The asset of one SQL model file: its table, description, columns and code version."""
+        return AssetSpec(
+            AssetKey([model.schema, model.name]),
             deps=_model_deps(model, models),
             group_name=LAYER_GROUPS[model.layer],
             description=model.description or None,
-            partitions_def=monthly if model.partitioned else None,
-            backfill_policy=SINGLE_RUN if model.partitioned else None,
             code_version=model.code_version,
             kinds={"sql"},
             owners=OWNERS,
-            check_specs=check_specs,
             metadata={
                 "dagster/table_name": f"{model.schema}.{model.name}",
                 "sql_file": str(model.path.relative_to(model.path.parents[2])),
@@ -338,29 +324,89 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
                 ),
             },
         )
-        def _model(context: AssetExecutionContext, warehouse: WarehouseResource):
-            wh = warehouse.get()
-            months = _months(context) if model.partitioned else [None]
-            rows = 0
-            failures: Counter = Counter()
-            for month in months:
-                rows += build_model(wh, model, month, models).rows
-                failures.update(check_model(wh, model, month))
-            yield MaterializeResult(
-                metadata={"rows_written": MetadataValue.int(rows), "months": MetadataValue.int(len(months))}
-            )
-            if check_specs:
-                yield AssetCheckResult(
-                    check_name=check_specs[0].name,
-                    passed=not any(failures.values()),
-                    severity=AssetCheckSeverity.ERROR,
-                    metadata={k: MetadataValue.int(v) for k, v in failures.items()},
-                )
 
-        return _model
+    def model_check(model: SqlModel) -> AssetCheckSpec | None:
+        """The model header's declared tests (unique key, not-null columns) as an asset check."""
+        if not (model.unique_key or model.not_null) or model.materialized == "view":
+            return None
+        return AssetCheckSpec(
+            f"{model.name}_tests",
+            asset=AssetKey([model.schema, model.name]),
+            description="unique key and not-null columns from the model header",
+            partitions_def=monthly if model.partitioned else None,
+        )
+
+    def models_asset(name: str, description: str, models: dict[str, SqlModel], chosen: list[SqlModel]):
+        """One Dagster step for many SQL models, as dagster-dbt does for a dbt project: every
+        model keeps its own asset (lineage, metadata, checks, its own materialisation), but the
+        run pays Dagster's per-step cost once, not once per model. Selecting some of the models
+        builds only those, still in dependency order."""
+        partitioned = chosen[0].partitioned
+        checks = {m.name: check for m in chosen if (check := model_check(m)) is not None}
+
+        @multi_asset(
+            name=name,
+            description=description,
+            specs=[model_spec(m, models) for m in chosen],
+            check_specs=list(checks.values()),
+            can_subset=True,
+            retry_policy=RETRY,
+            partitions_def=monthly if partitioned else None,
+            backfill_policy=SINGLE_RUN if partitioned else None,
+        )
+        def _models(context: AssetExecutionContext, warehouse: WarehouseResource):
+            wh = warehouse.get()
+            months = _months(context) if partitioned else [None]
+            selected = context.selected_asset_keys
+            for model in chosen:  # already in dependency order
+                key = AssetKey([model.schema, model.name])
+                if key not in selected:
+                    continue
+                rows = 0
+                failures: Counter = Counter()
+                for month in months:
+                    rows += build_model(wh, model, month, models).rows
+                    failures.update(check_model(wh, model, month))
+                yield MaterializeResult(
+                    asset_key=key,
+                    metadata={
+                        "rows_written": MetadataValue.int(rows),
+                        "months": MetadataValue.int(len(months)),
+                    },
+                )
+                check = checks.get(model.name)
+                if check is not None and check.key in context.selected_asset_check_keys:
+                    yield AssetCheckResult(
+                        asset_key=key,
+                        check_name=check.name,
+                        passed=not any(failures.values()),
+                        severity=AssetCheckSeverity.ERROR,
+                        metadata={k: MetadataValue.int(v) for k, v in failures.items()},
+                    )
+
+        return _models
 
     MODELS = load_models()
-    MODEL_ASSETS = [model_asset(m, MODELS) for m in MODELS.values()]
+    MODEL_ASSETS = [
+        models_asset(
+            "sql_reference_models",
+            "SQL models built from reference data alone (not partitioned).",
+            MODELS,
+            [m for m in MODELS.values() if m.materialized == "table" and not m.partitioned],
+        ),
+        models_asset(
+            "sql_monthly_models",
+            "Every monthly SQL model: staging, conformed warehouse tables and marts, month by month.",
+            MODELS,
+            [m for m in MODELS.values() if m.materialized == "table" and m.partitioned],
+        ),
+        models_asset(
+            "sql_bi_views",
+            "The bi views that BI tools read (no data of their own).",
+            MODELS,
+            [m for m in MODELS.values() if m.materialized == "view"],
+        ),
+    ]
 
     # ---- scorecard -----------------------------------------------------------------------
 

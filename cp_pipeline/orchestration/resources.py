@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from dagster import ConfigurableResource
+from pydantic import PrivateAttr
 
 from cp_pipeline.settings import Settings
+from cp_pipeline.validation.gx_worker import GxWorker
 from cp_pipeline.warehouse.engine import Warehouse
 
 _WAREHOUSES: dict[str, Warehouse] = {}
@@ -67,9 +69,32 @@ class ExtractsResource(ConfigurableResource):
         return Path(self.data_docs_dir)
 
 
+class GxWorkerResource(ConfigurableResource):
+    """Helper processes for Great Expectations (cp_pipeline.validation.gx_worker): started when
+    a run starts, so that GX's slow import happens on another core while extracts are landed,
+    and stopped when the run ends. `processes`: -1 one per core (at most two); 0 none (GX runs
+    in the run's own process)."""
+
+    processes: int = -1
+    _worker: GxWorker | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context) -> None:
+        if self.processes != 0:
+            self._worker = GxWorker(None if self.processes < 0 else self.processes)
+
+    def teardown_after_execution(self, context) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+    def get(self) -> GxWorker | None:
+        return self._worker
+
+
 def default_resources(settings: Settings | None = None) -> dict:
     settings = settings or Settings.from_env()
     return {
+        "gx": GxWorkerResource(processes=-1 if settings.gx_processes is None else settings.gx_processes),
         "warehouse": WarehouseResource(url=settings.warehouse_url),
         "extracts": ExtractsResource(
             extracts_dir=str(settings.extracts_dir),

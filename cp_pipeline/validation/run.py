@@ -4,14 +4,20 @@ with results in dq.validation_result and flagged rows in dq.quarantine."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from cp_pipeline.extracts.specs import table_specs
 from cp_pipeline.extracts.table_types import QUARANTINE_TYPES
 from cp_pipeline.validation.expectations import VALIDATION_RESULT_TYPES
+from cp_pipeline.validation.gx_worker import BatchOutcome, GxWorker, validate_batch
 from cp_pipeline.warehouse.engine import Warehouse, qualified
 
 DFE_SUITE = "dfe_903"
@@ -89,6 +95,27 @@ def _dfe_results(
     )
 
 
+@dataclass(frozen=True)
+class CouncilMonth:
+    """A council-month to validate, and where its Data Docs go (None: no Data Docs)."""
+
+    la_code: str
+    extract_month: str
+    data_docs_dir: Path | None = None
+
+
+@dataclass
+class _Pending:
+    """A council-month whose DfE rules have run and whose GX batch may still be running."""
+
+    council_month: CouncilMonth
+    run_at: dt.datetime
+    tables: dict[str, pd.DataFrame]
+    previous: dict[str, int]
+    dfe: Any
+    batch: Future | None
+
+
 def validate_month(
     warehouse: Warehouse,
     la_code: str,
@@ -99,23 +126,69 @@ def validate_month(
 ) -> ValidationOutcome:
     """Run every cross-table and batch check for one council-month and store the results atomically.
 
-    With `data_docs_dir`, also (re)build the council's Great Expectations Data Docs site there
-    (counts only, never row values)."""
+    With `data_docs_dir`, also add the month to the council's Great Expectations Data Docs site
+    there (counts only, never row values)."""
+    (outcome,) = validate_months(
+        warehouse, [CouncilMonth(la_code, extract_month, data_docs_dir)], with_gx=with_gx
+    )
+    return outcome
+
+
+def validate_months(
+    warehouse: Warehouse,
+    council_months: Iterable[CouncilMonth],
+    *,
+    with_gx: bool = True,
+    gx_worker: GxWorker | None = None,
+) -> Iterator[ValidationOutcome]:
+    """Validate council-months one after another, each stored atomically as it finishes.
+
+    With a `gx_worker`, a council-month's GX batch suites run in a helper process while this
+    process runs its DfE rules and reads the next council's tables; up to `gx_worker.in_flight`
+    council-months are under way at once. Without one, GX runs here."""
     from cp_pipeline.validation.dfe_rules import run_dfe_rules
 
-    run_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    tables = load_staged_tables(warehouse, la_code, extract_month)
-    dfe = run_dfe_rules(tables, la_code, extract_month)
+    pending: deque[_Pending] = deque()
+    for item in council_months:
+        run_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        tables = load_staged_tables(warehouse, item.la_code, item.extract_month)
+        previous = _previous_counts(warehouse, item.la_code, item.extract_month) if with_gx else {}
+        batch = None
+        if with_gx and gx_worker is not None:
+            batch = gx_worker.submit(tables, item.la_code, item.extract_month, previous, item.data_docs_dir)
+        dfe = run_dfe_rules(tables, item.la_code, item.extract_month)
+        pending.append(_Pending(item, run_at, tables, previous, dfe, batch))
+        while len(pending) > (gx_worker.in_flight if gx_worker is not None else 0):
+            yield _store(warehouse, pending.popleft(), with_gx)
+    while pending:
+        yield _store(warehouse, pending.popleft(), with_gx)
+
+
+def _batch_outcome(item: _Pending) -> BatchOutcome:
+    cm = item.council_month
+    if item.batch is not None:
+        if not item.batch.done():
+            # While the helper validates, import GX here as well (a no-op once imported): the
+            # warehouse suite, run after the scorecard through GX's SQL datasource on the
+            # warehouse this process holds open, needs it in this process.
+            import great_expectations  # noqa: F401
+        try:
+            return item.batch.result()
+        except BrokenProcessPool:  # the helper died (e.g. out of memory): validate here instead
+            pass
+    return validate_batch(item.tables, cm.la_code, cm.extract_month, item.previous, cm.data_docs_dir)
+
+
+def _store(warehouse: Warehouse, item: _Pending, with_gx: bool) -> ValidationOutcome:
+    """Store one council-month's DfE flags and every suite's results in one transaction."""
+    la_code, extract_month = item.council_month.la_code, item.council_month.extract_month
+    run_at, dfe = item.run_at, item.dfe
     results = [_dfe_results(dfe.summary, la_code, extract_month, run_at)]
     data_docs = None
     if with_gx:
-        from cp_pipeline.validation.expectations import build_data_docs, validate_staged_batch
-
-        previous = _previous_counts(warehouse, la_code, extract_month)
-        batch = validate_staged_batch(tables, la_code, extract_month, previous)
-        results.append(batch.reindex(columns=list(VALIDATION_RESULT_TYPES)))
-        if data_docs_dir is not None:
-            data_docs = build_data_docs(Path(data_docs_dir) / la_code, tables, la_code, extract_month, previous)
+        batch = _batch_outcome(item)
+        results.append(batch.results.reindex(columns=list(VALIDATION_RESULT_TYPES)))
+        data_docs = batch.data_docs
     combined = pd.concat(results, ignore_index=True)
     combined["run_at"] = run_at
     flagged = dfe.violations.copy()

@@ -1,0 +1,104 @@
+"""Great Expectations batch validation in helper processes, started when a run starts.
+
+Importing Great Expectations costs about two seconds of CPU, and each council-month's batch
+suites and Data Docs another second or so of pure Python. A run needs none of it until its
+extracts are landed, so the run starts a helper process at once: it imports GX on the machine's
+other core while the main process lands the files, then validates the council-months it is
+sent (staged frames in; result rows and the Data Docs path out) while the main process runs the
+DfE rules and stores results. With many councils (a regional or national run) a second helper
+starts on demand, up to one per core.
+
+The helpers never open the warehouse (DuckDB allows one writing process; the main process owns
+it), write only the Data Docs site they are given (counts only, never row values) and log nothing
+about children. Without a helper (`GxWorker` unused, tests, `run_directly`) the same functions run
+in the calling process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """A council-month's GX batch results, and its Data Docs index page when one was built."""
+
+    results: pd.DataFrame
+    data_docs: Path | None
+
+
+def validate_batch(
+    tables: Mapping[str, pd.DataFrame],
+    la_code: str,
+    extract_month: str,
+    previous_counts: Mapping[str, int],
+    data_docs_dir: Path | None,
+) -> BatchOutcome:
+    """The batch suites of one council-month, with Data Docs in `data_docs_dir` when given
+    (validated once either way). Runs in a helper process or in the caller's."""
+    from cp_pipeline.validation.expectations import build_data_docs, validate_staged_batch
+
+    if data_docs_dir is None:
+        return BatchOutcome(validate_staged_batch(tables, la_code, extract_month, previous_counts), None)
+    docs = build_data_docs(Path(data_docs_dir) / la_code, tables, la_code, extract_month, previous_counts)
+    return BatchOutcome(docs.results, docs.index)
+
+
+def _import_great_expectations() -> None:
+    import great_expectations  # noqa: F401 - the point is to pay for the import now
+
+    import cp_pipeline.validation.expectations  # noqa: F401
+
+
+def _ready() -> bool:
+    return True
+
+
+class GxWorker:
+    """A pool of helper processes for GX batch validation (see the module docstring).
+
+    `submit` returns a Future of a BatchOutcome; `in_flight` is how many council-months may be
+    submitted before their results are waited for (bounded, since each holds its staged frames).
+    """
+
+    def __init__(self, processes: int | None = None):
+        self.processes = processes or max(1, min(2, os.cpu_count() or 1))
+        # spawn, not fork: the parent holds DuckDB and SQLite handles and threads.
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_import_great_expectations,
+        )
+        self._pool.submit(_ready)  # start the first helper (and its import) now
+
+    @property
+    def in_flight(self) -> int:
+        return self.processes
+
+    def submit(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        la_code: str,
+        extract_month: str,
+        previous_counts: Mapping[str, int],
+        data_docs_dir: Path | None,
+    ) -> Future:
+        try:
+            return self._pool.submit(
+                validate_batch, dict(tables), la_code, extract_month, dict(previous_counts), data_docs_dir
+            )
+        except BrokenProcessPool:  # a helper died (e.g. out of memory): validate here instead
+            future: Future = Future()
+            future.set_result(validate_batch(tables, la_code, extract_month, previous_counts, data_docs_dir))
+            return future
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
