@@ -222,6 +222,7 @@ def pipeline_env(data: Path, work: Path, warehouse_url: str | None = None) -> di
         "CP_REFERENCE_DIR": str(data / "reference"),
         "CP_WAREHOUSE_URL": warehouse_url or f"duckdb:///{work / 'cp.duckdb'}",
         "CP_REPORTS_DIR": str(work / "reports"),
+        "CP_DATA_DOCS_DIR": str(work / "data_docs"),
         "DAGSTER_HOME": str(home),
     }
 
@@ -558,25 +559,33 @@ def peer_903_validation(data_dir: Path, scale: Scale, peer_councils: int | None)
 
 
 def worker_direct(month: str) -> None:
-    """The council month's work with no Dagster: land, validate, model, score, check and report."""
+    """The council month's work with no Dagster: land, validate (with Data Docs), model, score,
+    check and report, as the Dagster run does (GX helper process included)."""
     from cp_pipeline.extracts.landing import council_months
     from cp_pipeline.reporting.report import write_reports
     from cp_pipeline.settings import Settings
     from cp_pipeline.validation.expectations import validate_warehouse, write_validation_results
-    from cp_pipeline.validation.run import WAREHOUSE_SUITE, validate_month
+    from cp_pipeline.validation.gx_worker import GxWorker
+    from cp_pipeline.validation.run import WAREHOUSE_SUITE, CouncilMonth, validate_months
     from cp_pipeline.warehouse.build import run_directly
     from cp_pipeline.warehouse.engine import Warehouse
 
     settings = Settings.from_env()
+    gx_worker = GxWorker(settings.gx_processes) if settings.gx_processes != 0 else None
     warehouse = Warehouse(settings.warehouse_url)
     run_directly(warehouse, settings.extracts_dir, settings.reference_dir, [month])
-    for la_code, months in council_months(settings.extracts_dir).items():
-        if month in months:
-            validate_month(warehouse, la_code, month)
+    todo = [
+        CouncilMonth(la_code, month, settings.data_docs_dir)
+        for la_code, months in council_months(settings.extracts_dir).items()
+        if month in months
+    ]
+    list(validate_months(warehouse, todo, gx_worker=gx_worker))
     results = validate_warehouse(settings.warehouse_url, month)
     write_validation_results(warehouse, results, WAREHOUSE_SUITE, month)
     write_reports(month, out_dir=settings.reports_dir, warehouse=warehouse)
     warehouse.dispose()
+    if gx_worker is not None:
+        gx_worker.close()
 
 
 def worker_ours_903(collection_year: int, rules: str, folders: list[Path]) -> None:
@@ -650,7 +659,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.worker == "direct":
         worker_direct(args.month)
-        return 0
+        # As `cp-pipeline` does once a run is over: leave without Python's module teardown.
+        sys.stdout.flush()
+        os._exit(0)
     if args.worker == "ours-903":
         worker_ours_903(args.collection_year, args.rules, args.folders)
         return 0
