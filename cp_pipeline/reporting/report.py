@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 import os
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,10 @@ from cp_pipeline.warehouse.engine import Warehouse, qualified
 log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
+# From this many councils a month, reports are drawn in up to REPORT_PROCESSES processes (one
+# council's report takes about a second; starting a process about as long).
+PARALLEL_FROM_COUNCILS = 4
+REPORT_PROCESSES = 2
 
 # The seeds' order of sections; a section the catalogue names otherwise goes after these.
 SECTION_ORDER = (
@@ -652,26 +659,43 @@ def write_reports(
         indicators = load_catalogue(warehouse, conn)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    councils = []
     for la, rows in frame.groupby("la_code", sort=True):
         council_dq = {name: _for_council(table, la) for name, table in dq.items()}
         la_name, region_name = names.get(la, (la, None))
-        data = CouncilData(
-            la_code=la,
-            la_name=la_name,
-            region_name=region_name,
-            month=month,
-            rows=rows,
-            trend=_for_council(trend, la),
-            breakdowns=_for_council(breakdowns, la),
-            data_quality=summarise_data_quality(council_dq, rows, indicators),
+        councils.append(
+            CouncilData(
+                la_code=la,
+                la_name=la_name,
+                region_name=region_name,
+                month=month,
+                rows=rows,
+                trend=_for_council(trend, la),
+                breakdowns=_for_council(breakdowns, la),
+                data_quality=summarise_data_quality(council_dq, rows, indicators),
+            )
         )
-        context = build_context(data, indicators)
-        stem = out_dir / f"scorecard_{la}_{month}"
-        html_path = stem.with_suffix(".html")
-        partial = html_path.with_name(html_path.name + ".partial")
-        partial.write_text(render_html(context), encoding="utf-8")
-        os.replace(partial, html_path)  # whole or not at all, like the warehouse writes
-        xlsx_path = write_workbook(stem.with_suffix(".xlsx"), **workbook_records(data, context, indicators))
-        written += [html_path, xlsx_path]
-    return written
+    processes = min(REPORT_PROCESSES, os.cpu_count() or 1)
+    if len(councils) < PARALLEL_FROM_COUNCILS or processes < 2:
+        return [path for data in councils for path in write_council_report(data, indicators, out_dir)]
+    # A regional or national run: each council's report is drawn in one of a few processes
+    # (charts and templates are CPU-bound Python; the data was read above, in this process).
+    try:
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+            done = pool.map(write_council_report, councils, repeat(indicators), repeat(out_dir), chunksize=4)
+            return [path for paths in done for path in paths]
+    except BrokenProcessPool:  # a helper died (e.g. a script without a __main__ guard): draw here
+        log.warning("report processes failed; writing the reports in this process")
+        return [path for data in councils for path in write_council_report(data, indicators, out_dir)]
+
+
+def write_council_report(data: CouncilData, indicators: Mapping[str, Indicator], out_dir: Path) -> list[Path]:
+    """One council's HTML page and XLSX workbook, each written whole or not at all."""
+    context = build_context(data, indicators)
+    stem = out_dir / f"scorecard_{data.la_code}_{data.month}"
+    html_path = stem.with_suffix(".html")
+    partial = html_path.with_name(html_path.name + ".partial")
+    partial.write_text(render_html(context), encoding="utf-8")
+    os.replace(partial, html_path)  # whole or not at all, like the warehouse writes
+    xlsx_path = write_workbook(stem.with_suffix(".xlsx"), **workbook_records(data, context, indicators))
+    return [html_path, xlsx_path]

@@ -232,3 +232,18 @@ def test_every_catalogue_indicator_gets_a_tile_in_its_section(tmp_path):
         assert f">{report.section_of(indicator)}</h2>" in html
     assert "Other indicators" not in html
     warehouse.dispose()
+
+
+def test_reports_drawn_in_helper_processes_match_those_drawn_in_process(
+    warehouse, test_catalogue, tmp_path, monkeypatch
+):
+    """Regional and national runs draw councils' reports in a few processes: same files."""
+    serial = report.write_reports(MONTH, out_dir=tmp_path / "serial", warehouse=warehouse)
+    monkeypatch.setattr(report, "PARALLEL_FROM_COUNCILS", 1)
+    monkeypatch.setattr(report, "REPORT_PROCESSES", 2)
+    monkeypatch.setattr(report.os, "cpu_count", lambda: 2)
+    parallel = report.write_reports(MONTH, out_dir=tmp_path / "parallel", warehouse=warehouse)
+    assert [p.name for p in parallel] == [p.name for p in serial]
+    for a, b in zip(serial, parallel, strict=True):
+        if a.suffix == ".html":
+            assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8"), a.name
