@@ -30,7 +30,13 @@ from cp_pipeline.indicators.scorecard import write_catalogue, write_scorecard
 from cp_pipeline.orchestration.partitions import RETRY, SINGLE_RUN
 from cp_pipeline.orchestration.resources import ExtractsResource, GxWorkerResource, WarehouseResource
 from cp_pipeline.warehouse.calendar import load_dim_date
-from cp_pipeline.warehouse.models import SqlModel, build_model, check_model, load_models
+from cp_pipeline.warehouse.models import (
+    SqlModel,
+    build_model,
+    check_model,
+    load_models,
+    refresh_source_statistics,
+)
 
 # Single-run backfills are "beta" in Dagster 1.13 but are the documented way to run a range as one run.
 warnings.filterwarnings("ignore", category=BetaWarning)
@@ -358,6 +364,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
             wh = warehouse.get()
             months = _months(context) if partitioned else [None]
             selected = context.selected_asset_keys
+            refresh_source_statistics(wh, chosen)
             for model in chosen:  # already in dependency order
                 key = AssetKey([model.schema, model.name])
                 if key not in selected:

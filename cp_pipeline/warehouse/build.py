@@ -13,7 +13,7 @@ from cp_pipeline.extracts.reference import load_reference
 from cp_pipeline.indicators.scorecard import write_catalogue, write_scorecard
 from cp_pipeline.warehouse.calendar import load_dim_date
 from cp_pipeline.warehouse.engine import Warehouse
-from cp_pipeline.warehouse.models import build_model, load_models
+from cp_pipeline.warehouse.models import build_model, load_models, refresh_source_statistics
 
 
 def build_reference(warehouse: Warehouse, reference_dir: Path) -> None:
@@ -28,6 +28,7 @@ def build_reference(warehouse: Warehouse, reference_dir: Path) -> None:
 def build_month(warehouse: Warehouse, extract_month: str, *, publish: bool = False) -> None:
     """Every partitioned model for the month, in dependency order, then the scorecard."""
     models = load_models()
+    refresh_source_statistics(warehouse, [m for m in models.values() if m.partitioned])
     for model in models.values():
         if model.partitioned:
             build_model(warehouse, model, extract_month, models)
