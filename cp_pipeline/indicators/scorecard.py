@@ -9,7 +9,7 @@ import pandas as pd
 from cp_pipeline.indicators.breakdowns import build_breakdowns, write_breakdowns
 from cp_pipeline.indicators.catalogue import Indicator, catalogue
 from cp_pipeline.warehouse.engine import Warehouse
-from cp_pipeline.warehouse.models import load_models, month_bounds, render
+from cp_pipeline.warehouse.models import _SOURCE, analyse_tables, load_models, month_bounds, render
 
 SCORECARD_TYPES = {
     "la_code": "text",
@@ -163,6 +163,9 @@ def build_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool =
         if not councils:
             return pd.DataFrame(columns=list(SCORECARD_TYPES))
         entries = catalogue()
+        # Reference and dq tables written by Python are read here first: PostgreSQL needs their
+        # statistics (GOOD_SCHOOL_PCT took 22 s for five councils without, 0.2 s with).
+        analyse_tables(warehouse, {t for i in entries.values() for t in _SOURCE.findall(i.sql)})
         frames = [_indicator_rows(warehouse, conn, ind, extract_month, councils) for ind in entries.values()]
         rows = pd.concat(frames, ignore_index=True)
         absent = _absent_tables(conn, warehouse, extract_month)

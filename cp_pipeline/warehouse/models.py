@@ -273,10 +273,27 @@ def build_model(
             return BuildResult(model.name, None, int(rows or 0))
         if "extract_month" not in columns:
             raise ValueError(f"{model.path.name}: a partitioned model must output extract_month")
+        _ensure_month_index(warehouse, conn, model, columns)
         conn.execute(sa.text(f"DELETE FROM {target} WHERE extract_month = :m"), {"m": extract_month})
         result = conn.execute(sa.text(insert))
         refresh_statistics(warehouse, conn, [(model.schema, model.name)])
         return BuildResult(model.name, extract_month, int(result.rowcount or 0))
+
+
+def _ensure_month_index(warehouse: Warehouse, conn: Connection, model: SqlModel, columns: list[str]) -> None:
+    """PostgreSQL only: an index on (extract_month, la_code, child), or the part of it the model
+    has. Without it, replacing a month scanned the whole table (work growing with every month
+    stored), and an indicator's correlated EXISTS over a fact scanned the fact once per child:
+    EDGE_OF_CARE_DIVERTED took 2.4 s for five councils and would take most of an hour for 150."""
+    if warehouse.dialect != "postgresql":
+        return
+    key = [c for c in ("extract_month", "la_code", "child") if c in columns]
+    name = quote_ident(f"{model.name}_by_month")
+    conn.execute(
+        sa.text(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {qualified(model.schema, model.name)} ({', '.join(key)})"
+        )
+    )
 
 
 def refresh_statistics(warehouse: Warehouse, conn: Connection, tables: Iterable[tuple[str, str]]) -> None:
@@ -294,11 +311,15 @@ def refresh_statistics(warehouse: Warehouse, conn: Connection, tables: Iterable[
 def refresh_source_statistics(warehouse: Warehouse, models: Iterable[SqlModel]) -> None:
     """ANALYZE (PostgreSQL only) every existing table the models read from outside the SQL
     models (staging tables landed by Python, reference data), once before they are built."""
+    analyse_tables(warehouse, {source for model in models for source in model.sources})
+
+
+def analyse_tables(warehouse: Warehouse, tables: Iterable[tuple[str, str]]) -> None:
+    """ANALYZE (PostgreSQL only) those of the tables that exist, in one transaction."""
     if warehouse.dialect != "postgresql":
         return
-    sources = sorted({source for model in models for source in model.sources})
     with warehouse.transaction() as conn:
-        present = [s for s in sources if warehouse.table_exists(conn, *s)]
+        present = [table for table in sorted(set(tables)) if warehouse.table_exists(conn, *table)]
         refresh_statistics(warehouse, conn, present)
 
 

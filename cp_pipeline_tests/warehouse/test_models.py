@@ -101,7 +101,7 @@ def test_model_descriptions_become_table_and_column_comments(warehouse, tmp_path
 
 
 @pytest.mark.postgres
-def test_postgresql_plans_each_model_with_statistics_of_the_rows_just_written(postgres_url, tmp_path):
+def test_postgresql_plans_each_model_with_statistics_and_an_index(postgres_url, tmp_path):
     """Without statistics on freshly written tables PostgreSQL planned nested loops that took a
     model from half a second to a minute: a built model's table is analysed as it is written."""
     from cp_pipeline.warehouse.models import build_model
@@ -118,5 +118,10 @@ def test_postgresql_plans_each_model_with_statistics_of_the_rows_just_written(po
         build_model(wh, model, "2024-03", {model.name: model})
         stats = wh.read_frame("SELECT reltuples FROM pg_class WHERE oid = 'warehouse.fct_example'::regclass")
         assert stats["reltuples"].iloc[0] == 5000  # -1 (never analysed) before the fix
+        # Replacing a month, and correlated look-ups of a child, use an index, not a full scan.
+        indexes = wh.read_frame(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'warehouse' AND tablename = 'fct_example'"
+        )["indexdef"]
+        assert any("(extract_month, child)" in d for d in indexes), list(indexes)
     finally:
         wh.dispose()
