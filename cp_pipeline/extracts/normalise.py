@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -85,62 +86,133 @@ def staging_dtypes(table: str) -> dict[str, str]:
 
 
 # ---- cleaning, one function per column type; each sees the distinct trimmed values ----
+#
+# A parser gets the distinct trimmed values of a column as an object array (None where the
+# cell is blank) and returns the typed values, which values are unreadable, and which values
+# each repair changed. The hot parsers (ids, codes, dates) work on plain arrays: a column holds
+# only thousands of distinct values, so pandas' fixed cost per string operation, paid a dozen
+# times per column over 130 columns a month, outweighed the work itself. The rarer types keep
+# pandas' string methods.
+
+Values = np.ndarray  # object array of str, None = blank
+Parsed = tuple[object, object, dict[str, object]]  # (typed values, unreadable, repair -> changed)
+
+_FLOAT_ZEROS = re.compile(r"\.0+$")
+# One pattern for every date shape, each alternative named after its DATE_FORMATS position. The
+# shapes exclude one another, so the alternative that matches names the only format worth trying.
+_DATE_SHAPES = re.compile("|".join(f"(?P<f{i}>{pattern})" for i, (pattern, _) in enumerate(DATE_FORMATS)))
+
+
+def _matches(values: Values, pattern: str | re.Pattern) -> np.ndarray:
+    """Which values match a pattern whole (a blank matches nothing)."""
+    fullmatch = re.compile(pattern).fullmatch
+    return np.array([value is not None and fullmatch(value) is not None for value in values], dtype=bool)
+
+
+def _strings(values: list[str | None]) -> Values:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _replace_where(
-    values: pd.Series, pattern: str, repair: Callable[[pd.Series], pd.Series]
-) -> tuple[pd.Series, pd.Series]:
-    hit = values.str.fullmatch(pattern).fillna(False).astype(bool)
+    values: Values, pattern: str, repair: Callable[[Values], Values]
+) -> tuple[Values, np.ndarray]:
+    hit = _matches(values, pattern)
     if hit.any():
-        values = values.where(~hit, repair(values[hit]))
+        values = values.copy()
+        values[hit] = repair(values[hit])
     return values, hit
 
 
-def _numeric_repairs(values: pd.Series) -> tuple[pd.Series, dict[str, pd.Series]]:
-    values, thousands = _replace_where(values, THOUSANDS, lambda s: s.str.replace(",", "", regex=False))
-    values, suffix = _replace_where(values, FLOAT_SUFFIX, lambda s: s.str.replace(r"\.0+$", "", regex=True))
+def _without_float_suffix(values: Values) -> Values:
+    return _strings([_FLOAT_ZEROS.sub("", value) for value in values])
+
+
+def _without_thousands(values: Values) -> Values:
+    return _strings([value.replace(",", "") for value in values])
+
+
+def _numeric_repairs(values: Values) -> tuple[Values, dict[str, np.ndarray]]:
+    values, thousands = _replace_where(values, THOUSANDS, _without_thousands)
+    values, suffix = _replace_where(values, FLOAT_SUFFIX, _without_float_suffix)
     return values, {"removed thousands separators": thousands, "removed .0 suffix": suffix}
 
 
-def _parse_id(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
+def _expand_scientific(values: Values) -> Values:
+    text = pd.Series(values, dtype="string")
+    number = pd.to_numeric(text, errors="coerce")
+    whole = number.notna() & (number == number.round()) & (number.abs() < 2**53)
+    expanded = number.where(whole).astype("Int64").astype("string").where(whole, text)
+    return expanded.to_numpy(dtype=object)
+
+
+def _parse_id(values: Values) -> Parsed:
     values, repairs = _numeric_repairs(values)
-
-    def expand(s: pd.Series) -> pd.Series:
-        number = pd.to_numeric(s, errors="coerce")
-        whole = number.notna() & (number == number.round()) & (number.abs() < 2**53)
-        return number.where(whole).astype("Int64").astype("string").where(whole, s)
-
-    values, scientific = _replace_where(values, SCIENTIFIC, expand)
-    ok = values.str.fullmatch(ID_PATTERN).fillna(False).astype(bool)
-    return values.where(ok), ~ok, repairs | {"expanded scientific notation": scientific}
+    values, scientific = _replace_where(values, SCIENTIFIC, _expand_scientific)
+    ok = _matches(values, ID_PATTERN)
+    return np.where(ok, values, None), ~ok, repairs | {"expanded scientific notation": scientific}
 
 
-def _parse_code(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
-    upper = values.str.upper()
-    lowered = upper != values
-    upper, suffix = _replace_where(upper, FLOAT_SUFFIX, lambda s: s.str.replace(r"\.0+$", "", regex=True))
+def _parse_code(values: Values) -> Parsed:
+    upper = _strings([None if value is None else value.upper() for value in values])
+    lowered = np.array(
+        [value is not None and value != up for value, up in zip(values, upper, strict=True)], dtype=bool
+    )
+    upper, suffix = _replace_where(upper, FLOAT_SUFFIX, _without_float_suffix)
     return (
         upper,
-        pd.Series(False, index=values.index),
+        np.zeros(len(values), dtype=bool),
         {"upper-cased code": lowered, "removed .0 suffix": suffix},
     )
 
 
-def _parse_dates(values: pd.Series, keep_time: bool) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-    for pattern, fmt in DATE_FORMATS:
-        shaped = values.str.fullmatch(pattern).fillna(False).astype(bool) & parsed.isna()
+def _date_shape(value: str | None) -> int:
+    """The DATE_FORMATS position of the one shape a value has; -1 for none (or a blank)."""
+    match = None if value is None else _DATE_SHAPES.fullmatch(value)
+    return -1 if match is None else int(match.lastgroup[1:])
+
+
+def _parse_date_texts(values: Values, shapes: np.ndarray) -> np.ndarray:
+    """Each value read by the one format its shape names; NaT when no shape fits or the date
+    does not exist (31/02/2024)."""
+    parsed = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[us]")
+    for position, (_, fmt) in enumerate(DATE_FORMATS):
+        shaped = shapes == position
         if shaped.any():
-            parsed[shaped] = pd.to_datetime(values[shaped], format=fmt, errors="coerce").astype(
-                "datetime64[us]"
-            )
+            text = pd.Series(values[shaped], dtype="string")
+            parsed[shaped] = pd.to_datetime(text, format=fmt, errors="coerce").astype("datetime64[us]")
+    return parsed
+
+
+# Date spellings already read (as microseconds since 1970; NaT's integer when unreadable),
+# shared by every column and table: a month's extract spells a few thousand dates again and
+# again, ten times as many distinct values summed over its date columns as in all of them.
+# ISO date-times are not kept: one with nanoseconds makes pandas read all those of its column
+# at nanosecond resolution, where years after 2262 do not fit, so each column reads its own.
+_READ_DATES: dict[str, int] = {}
+_READ_DATES_LIMIT = 500_000
+_PER_COLUMN_SHAPES = [position for position, (_, fmt) in enumerate(DATE_FORMATS) if fmt == "ISO8601"]
+_NAT = np.datetime64("NaT", "us").astype(np.int64)
+
+
+def _parse_dates(values: Values, keep_time: bool) -> Parsed:
+    if len(_READ_DATES) > _READ_DATES_LIMIT:
+        _READ_DATES.clear()
+    unseen = _strings([value for value in values if value is not None and value not in _READ_DATES])
+    shapes = np.array([_date_shape(value) for value in unseen], dtype=np.int64)
+    read = dict(zip(unseen, _parse_date_texts(unseen, shapes).view(np.int64).tolist(), strict=True))
+    keep = ~np.isin(shapes, _PER_COLUMN_SHAPES)
+    _READ_DATES.update((text, read[text]) for text in unseen[keep])
+    micros = [_NAT if value is None else read.get(value, _READ_DATES.get(value)) for value in values]
+    dates = pd.Series(np.array(micros, dtype=np.int64).view("datetime64[us]"))
     if not keep_time:
-        parsed = parsed.dt.normalize()
-    return parsed, parsed.isna(), {}
+        dates = dates.dt.normalize()
+    return dates, dates.isna(), {}
 
 
-def _parse_time(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
-    parts = values.str.extract(f"^{TIME_PATTERN}$")
+def _parse_time(values: Values) -> Parsed:
+    parts = pd.Series(values, dtype="string").str.extract(f"^{TIME_PATTERN}$")
     hours = pd.to_numeric(parts[0], errors="coerce")
     minutes = pd.to_numeric(parts[1], errors="coerce")
     ok = (hours < 24) & (minutes < 60)
@@ -148,33 +220,35 @@ def _parse_time(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[str, pd.S
     return text.where(ok), ~ok, {}
 
 
-def _parse_number(values: pd.Series, whole: bool) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
+def _parse_number(values: Values, whole: bool) -> Parsed:
     values, repairs = _numeric_repairs(values)
-    number = pd.to_numeric(values, errors="coerce").astype("float64")
-    ok = pd.Series(np.isfinite(number.to_numpy()), index=values.index)
+    number = pd.to_numeric(pd.Series(values, dtype="string"), errors="coerce").astype("float64")
+    ok = pd.Series(np.isfinite(number.to_numpy()), index=number.index)
     if whole:
         ok &= (number == number.round()) & (number.abs() < 2**53)
         return number.where(ok).astype("Int64"), ~ok, repairs
     return number.where(ok).astype("Float64"), ~ok, repairs
 
 
-def _parse_flag(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
-    values, suffix = _replace_where(values, FLOAT_SUFFIX, lambda s: s.str.replace(r"\.0+$", "", regex=True))
-    ok = values.isin(["0", "1"])
-    return values.where(ok).astype("Int64"), ~ok, {"removed .0 suffix": suffix}
+def _parse_flag(values: Values) -> Parsed:
+    values, suffix = _replace_where(values, FLOAT_SUFFIX, _without_float_suffix)
+    text = pd.Series(values, dtype="string")
+    ok = text.isin(["0", "1"])
+    return text.where(ok).astype("Int64"), ~ok, {"removed .0 suffix": suffix}
 
 
-def _parse_postcode(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
-    compact = values.str.upper().str.replace(r"\s+", "", regex=True)
+def _parse_postcode(values: Values) -> Parsed:
+    text = pd.Series(values, dtype="string")
+    compact = text.str.upper().str.replace(r"\s+", "", regex=True)
     spaced = (compact.str[:-3] + " " + compact.str[-3:]).where(compact.str.len() >= 5, compact)
-    return spaced, pd.Series(False, index=values.index), {"re-spaced postcode": spaced != values.str.upper()}
+    return spaced, np.zeros(len(values), dtype=bool), {"re-spaced postcode": spaced != text.str.upper()}
 
 
-def _parse_text(values: pd.Series) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
-    return values, pd.Series(False, index=values.index), {}
+def _parse_text(values: Values) -> Parsed:
+    return values, np.zeros(len(values), dtype=bool), {}
 
 
-PARSERS: dict[str, Callable[[pd.Series], tuple[pd.Series, pd.Series, dict[str, pd.Series]]]] = {
+PARSERS: dict[str, Callable[[Values], Parsed]] = {
     "id": _parse_id,
     "str": _parse_text,
     "code": _parse_code,
@@ -188,6 +262,13 @@ PARSERS: dict[str, Callable[[pd.Series], tuple[pd.Series, pd.Series, dict[str, p
 }
 
 
+def _bools(flags: object) -> np.ndarray:
+    """A parser's per-value flags as a plain boolean array (a missing flag is False)."""
+    if isinstance(flags, np.ndarray):
+        return flags.astype(bool, copy=False)
+    return flags.to_numpy(dtype=bool, na_value=False)
+
+
 def parse_column(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series, pd.Series, dict[str, int]]:
     """Trim and type one column: (typed value, blank, unreadable, repair counts).
 
@@ -195,25 +276,23 @@ def parse_column(raw: pd.Series, column: Column) -> tuple[pd.Series, pd.Series, 
     parsed once and the results are spread back over the rows.
     """
     codes, distinct = pd.factorize(raw.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
-    as_read = pd.Series(distinct, dtype="string")
-    trimmed = as_read.str.strip()
-    blank = (trimmed == "").to_numpy(dtype=bool, na_value=True)
-    trimmed = trimmed.mask(blank)
+    as_read = pd.array(distinct, dtype="string").to_numpy(dtype=object, na_value=None)
+    trimmed = _strings([None if cell is None else cell.strip() or None for cell in as_read])
+    blank = np.array([cell is None for cell in trimmed], dtype=bool)
     value, unreadable, repairs = PARSERS[column.type](trimmed)
-    repairs["trimmed surrounding spaces"] = (trimmed != as_read).fillna(False)
+    repairs["trimmed surrounding spaces"] = np.array(
+        [cell is not None and cell != read for cell, read in zip(trimmed, as_read, strict=True)], dtype=bool
+    )
 
     def spread(values: np.ndarray, missing: bool) -> pd.Series:
         return pd.Series(np.append(values, missing)[codes], index=raw.index)
 
     typed = pd.Series(
-        value.astype(STAGING_DTYPES[column.type]).array.take(codes, allow_fill=True), index=raw.index
+        pd.array(value, dtype=STAGING_DTYPES[column.type]).take(codes, allow_fill=True), index=raw.index
     )
-    unreadable = unreadable.to_numpy(dtype=bool, na_value=False) & ~blank
+    unreadable = _bools(unreadable) & ~blank
     rows_per_value = np.bincount(codes[codes >= 0], minlength=len(distinct))
-    counts = {
-        name: int(rows_per_value[hit.to_numpy(dtype=bool, na_value=False)].sum())
-        for name, hit in repairs.items()
-    }
+    counts = {name: int(rows_per_value[_bools(hit)].sum()) for name, hit in repairs.items()}
     return typed, spread(blank, True), spread(unreadable, False), {k: v for k, v in counts.items() if v}
 
 
@@ -356,9 +435,15 @@ def _quarantine_records(
             )
         )
     if not parts:
-        return quarantine.empty_quarantine()
+        return _empty_quarantine()
     records = pd.concat(parts, ignore_index=True)
     return records.sort_values(["source_file", "source_line"], kind="stable").reset_index(drop=True)
+
+
+@cache
+def _empty_quarantine() -> pd.DataFrame:
+    """Most tables have no failing row; the empty frame is built once (callers only filter it)."""
+    return quarantine.empty_quarantine()
 
 
 def _retired_dates(spec: TableSpec, column: str, codes: pd.Series) -> pd.Series:
