@@ -37,11 +37,12 @@ VOLATILE = {"loaded_at", "run_at"}
 PARTITION_COLUMNS = ("la_code", "extract_month", "stage", "suite")
 # Where runs are killed: a Dagster step, and the share of that step's usual duration to wait
 # after it starts (drawn at random in the range). Landing and validation write at the end of
-# long steps; a model or the scorecard writes for most of a short one.
+# long steps; the SQL models step writes one model-month after another throughout, and the
+# scorecard for most of a short one.
 KILL_POINTS = (
     ("land_and_stage_extracts", 0.3, 0.9),
     ("dq__validation_result", 0.5, 1.0),
-    ("warehouse__fct_episode", 0.0, 1.0),
+    ("sql_monthly_models", 0.0, 1.0),
     ("mart__scorecard_indicator", 0.1, 0.9),
 )
 RUN_TIMEOUT = 240
