@@ -564,9 +564,8 @@ def worker_direct(month: str) -> None:
     from cp_pipeline.extracts.landing import council_months
     from cp_pipeline.reporting.report import write_reports
     from cp_pipeline.settings import Settings
-    from cp_pipeline.validation.expectations import validate_warehouse, write_validation_results
     from cp_pipeline.validation.gx_worker import GxWorker
-    from cp_pipeline.validation.run import WAREHOUSE_SUITE, CouncilMonth, validate_months
+    from cp_pipeline.validation.run import CouncilMonth, validate_months, validate_warehouse_month
     from cp_pipeline.warehouse.build import run_directly
     from cp_pipeline.warehouse.engine import Warehouse
 
@@ -580,8 +579,7 @@ def worker_direct(month: str) -> None:
         if month in months
     ]
     list(validate_months(warehouse, todo, gx_worker=gx_worker))
-    results = validate_warehouse(settings.warehouse_url, month)
-    write_validation_results(warehouse, results, WAREHOUSE_SUITE, month)
+    validate_warehouse_month(warehouse, month, gx_worker=gx_worker)
     write_reports(month, out_dir=settings.reports_dir, warehouse=warehouse)
     warehouse.dispose()
     if gx_worker is not None:

@@ -471,10 +471,12 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         ],
     )
     def scorecard_indicator(
-        context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
+        context: AssetExecutionContext,
+        warehouse: WarehouseResource,
+        extracts: ExtractsResource,
+        gx: GxWorkerResource,
     ):
-        from cp_pipeline.validation.expectations import validate_warehouse, write_validation_results
-        from cp_pipeline.validation.run import WAREHOUSE_SUITE
+        from cp_pipeline.validation.run import validate_warehouse_month
 
         wh = warehouse.get()
         preview = {}
@@ -486,8 +488,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
             frame = write_scorecard(wh, month, publish=extracts.publish)
             rows += len(frame)
             duplicates += int(frame.duplicated(["la_code", "indicator_code"]).sum())
-            results = validate_warehouse(warehouse.url, month)
-            write_validation_results(wh, results, WAREHOUSE_SUITE, month)
+            results = validate_warehouse_month(wh, month, gx_worker=gx.get())
             gx_failures += int((results["success"] == False).sum())  # noqa: E712 - null means skipped
             latest = frame
             cla = frame[frame["indicator_code"] == "CLA_COUNT"]
@@ -529,13 +530,19 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         description="The board scorecard for each council: a self-contained HTML page and an XLSX workbook.",
     )
     def board_scorecard(
-        context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
+        context: AssetExecutionContext,
+        warehouse: WarehouseResource,
+        extracts: ExtractsResource,
+        gx: GxWorkerResource,
     ):
         from cp_pipeline.reporting.report import write_reports
 
         written = []
         for month in _months(context):
-            written += write_reports(month, out_dir=extracts.reports_path, warehouse=warehouse.get())
+            # Drawn in the run's helper processes (warm, and on the other core for many councils).
+            written += write_reports(
+                month, out_dir=extracts.reports_path, warehouse=warehouse.get(), helpers=gx.get()
+            )
         latest = [p for p in written if p.suffix == ".html"][-1:]
         return MaterializeResult(
             metadata={

@@ -148,6 +148,13 @@ def _converter():
     return vl_convert
 
 
+def warm_up() -> None:
+    """Build the chart templates and start vl-convert's engine (its first conversion is slow)."""
+    converter = _converter()
+    if converter is not None:
+        converter.vegalite_to_svg(json.loads(_breakdown_template()) | {"datasets": {"breakdown": []}})
+
+
 def to_inline_svg(chart: alt.TopLevelMixin | dict, label: str) -> str | None:
     """The chart as an <svg> element to paste into HTML, labelled for screen readers.
 

@@ -641,8 +641,10 @@ def write_reports(
     la_code: str | None = None,
     out_dir: Path = Path("data/reports"),
     warehouse: Warehouse | None = None,
+    helpers: Any = None,
 ) -> list[Path]:
-    """Write scorecard_<la>_<month>.html and .xlsx for each council (or only `la_code`); return the paths."""
+    """Write scorecard_<la>_<month>.html and .xlsx for each council (or only `la_code`); return the
+    paths. With `helpers` (a run's GxWorker, already warm), councils are drawn there."""
     warehouse = warehouse or Warehouse(Settings.from_env().warehouse_url)
     with warehouse.engine.connect() as conn:
         if not warehouse.table_exists(conn, "mart", "scorecard_indicator"):
@@ -675,6 +677,13 @@ def write_reports(
                 data_quality=summarise_data_quality(council_dq, rows, indicators),
             )
         )
+    if helpers is not None:
+        try:
+            futures = [helpers.call(write_council_report, data, indicators, out_dir) for data in councils]
+            return [path for future in futures for path in future.result()]
+        except BrokenProcessPool:
+            log.warning("the run's helper processes failed; writing the reports in this process")
+            return [path for data in councils for path in write_council_report(data, indicators, out_dir)]
     processes = min(REPORT_PROCESSES, os.cpu_count() or 1)
     if len(councils) < PARALLEL_FROM_COUNCILS or processes < 2:
         return [path for data in councils for path in write_council_report(data, indicators, out_dir)]

@@ -671,6 +671,51 @@ def validate_warehouse(warehouse_url: str, extract_month: str) -> pd.DataFrame:
     return results_frame(rows)
 
 
+def warehouse_slices(warehouse: Warehouse, extract_month: str) -> dict[str, pd.DataFrame]:
+    """The rows of one extract month, and only the columns the warehouse suite reads, of each
+    conformed table that exists: what `validate_warehouse_slices` needs."""
+    _check_month(extract_month)
+    tables = list(suites_config()[WAREHOUSE]["tables"])
+    with warehouse.engine.connect() as conn:
+        existing = [t for t in tables if warehouse.table_exists(conn, *t.split(".", 1))]
+    slices = {}
+    for table in existing:
+        columns = [
+            "extract_month",
+            *(c for c in _columns_read(warehouse_checks(table)) if c != "extract_month"),
+        ]
+        slices[table] = warehouse.read_columnar(
+            f"SELECT {', '.join(quote_ident(c) for c in columns)} FROM {qualified(*table.split('.', 1))} "
+            "WHERE extract_month = :m",
+            {"m": extract_month},
+        )
+    return slices
+
+
+def validate_warehouse_slices(slices: Mapping[str, pd.DataFrame], extract_month: str) -> pd.DataFrame:
+    """`validate_warehouse` - the same SQL datasource and queries - on a scratch DuckDB copy of
+    the month's slices, for a process that cannot open the warehouse (DuckDB lets one process
+    hold the file: a GX helper process validates while the run holds it). The scratch file is
+    private to this process (mkdtemp, mode 0700) and deleted afterwards."""
+    import tempfile
+
+    import duckdb
+
+    with tempfile.TemporaryDirectory(prefix="cp-gx-") as scratch:
+        path = Path(scratch) / "slices.duckdb"
+        con = duckdb.connect(str(path))
+        try:
+            for table, frame in slices.items():
+                schema, name = table.split(".", 1)
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)}")
+                con.register("month_slice", frame)
+                con.execute(f"CREATE TABLE {qualified(schema, name)} AS SELECT * FROM month_slice")
+                con.unregister("month_slice")
+        finally:
+            con.close()
+        return validate_warehouse(f"duckdb:///{path}", extract_month)
+
+
 # ---- storing results ------------------------------------------------------------------------
 
 

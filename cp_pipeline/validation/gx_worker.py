@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+
+from cp_pipeline.warehouse.engine import Warehouse
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,28 @@ def validate_batch(
     return BatchOutcome(docs.results, docs.index)
 
 
+def validate_warehouse_month(
+    warehouse_url: str | None, extract_month: str, slices: Mapping[str, pd.DataFrame] | None
+) -> pd.DataFrame:
+    """The warehouse suite for a month: on the warehouse itself (PostgreSQL), or on the month's
+    slices when the warehouse is a DuckDB file the run holds open."""
+    from cp_pipeline.validation.expectations import validate_warehouse, validate_warehouse_slices
+
+    if slices is not None:
+        return validate_warehouse_slices(slices, extract_month)
+    return validate_warehouse(str(warehouse_url), extract_month)
+
+
 def _import_great_expectations() -> None:
     import great_expectations  # noqa: F401 - the point is to pay for the import now
 
     import cp_pipeline.validation.expectations  # noqa: F401
+
+    # The run's last step draws the board report here too (charts through vl-convert, whose
+    # first conversion starts its JavaScript engine): warm that up while the run lands files.
+    from cp_pipeline.reporting.charts import warm_up
+
+    warm_up()
 
 
 def _ready() -> bool:
@@ -99,6 +120,23 @@ class GxWorker:
             future: Future = Future()
             future.set_result(validate_batch(tables, la_code, extract_month, previous_counts, data_docs_dir))
             return future
+
+    def warehouse_suite(self, warehouse: Warehouse, extract_month: str) -> pd.DataFrame:
+        """The warehouse suite for a month, run in a helper (see `validate_warehouse_month`)."""
+        from cp_pipeline.validation.expectations import warehouse_slices
+
+        if warehouse.dialect == "duckdb":  # the run holds the file: send the month's slices
+            url, slices = None, warehouse_slices(warehouse, extract_month)
+        else:
+            url, slices = warehouse.url, None
+        try:
+            return self._pool.submit(validate_warehouse_month, url, extract_month, slices).result()
+        except BrokenProcessPool:  # a helper died: validate here instead
+            return validate_warehouse_month(warehouse.url if slices is None else None, extract_month, slices)
+
+    def call(self, function: Callable, *args: Any) -> Future:
+        """Run a picklable function in a helper (the board report is drawn this way)."""
+        return self._pool.submit(function, *args)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -167,11 +167,6 @@ def validate_months(
 def _batch_outcome(item: _Pending) -> BatchOutcome:
     cm = item.council_month
     if item.batch is not None:
-        if not item.batch.done():
-            # While the helper validates, import GX here as well (a no-op once imported): the
-            # warehouse suite, run after the scorecard through GX's SQL datasource on the
-            # warehouse this process holds open, needs it in this process.
-            import great_expectations  # noqa: F401
         try:
             return item.batch.result()
         except BrokenProcessPool:  # the helper died (e.g. out of memory): validate here instead
@@ -224,3 +219,18 @@ def _store(warehouse: Warehouse, item: _Pending, with_gx: bool) -> ValidationOut
         ),
         data_docs=data_docs,
     )
+
+
+def validate_warehouse_month(
+    warehouse: Warehouse, extract_month: str, *, gx_worker: GxWorker | None = None
+) -> pd.DataFrame:
+    """The warehouse suite for a month (every council), in a GX helper when there is one (the
+    run's own process then never imports GX), and its results stored in dq.validation_result."""
+    from cp_pipeline.validation.expectations import validate_warehouse, write_validation_results
+
+    if gx_worker is not None:
+        results = gx_worker.warehouse_suite(warehouse, extract_month)
+    else:
+        results = validate_warehouse(warehouse.url, extract_month)
+    write_validation_results(warehouse, results, WAREHOUSE_SUITE, extract_month)
+    return results

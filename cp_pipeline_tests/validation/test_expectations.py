@@ -428,3 +428,27 @@ def test_data_docs_add_a_month_without_rebuilding_earlier_months(tmp_path):
     assert "2024-03" in index and "2024-04" in index
     # The project's config does not grow with every month validated.
     assert (tmp_path / "gx" / "great_expectations.yml").read_text(encoding="utf-8") == config
+
+
+def test_the_warehouse_suite_on_the_months_slices_matches_the_suite_on_the_warehouse(
+    tmp_path, warehouse_results
+):
+    """A GX helper process cannot open the DuckDB file the run holds: it validates a scratch copy
+    of the month's slices with the same SQL datasource and queries, and must find the same."""
+    from cp_pipeline.validation.expectations import validate_warehouse_slices, warehouse_slices
+
+    url = _make_warehouse(tmp_path / "cp.duckdb", with_scorecard=False)
+    warehouse = Warehouse(url)
+    try:
+        slices = warehouse_slices(warehouse, MONTH)
+    finally:
+        warehouse.dispose()
+    assert set(slices) == {"warehouse.fct_episode", "warehouse.fct_child_month"}
+    assert set(slices["warehouse.fct_child_month"]["extract_month"]) == {MONTH}
+    on_slices = validate_warehouse_slices(slices, MONTH)
+    direct = validate_warehouse(url, MONTH)
+    columns = ["table_name", "check_name", "success", "observed"]
+    assert on_slices[columns].astype(str).equals(direct[columns].astype(str))
+    # the scorecard table is absent in both: its checks are skipped, not failed
+    skipped = on_slices[on_slices["table_name"] == "mart.scorecard_indicator"]
+    assert len(skipped) and skipped["success"].isna().all()
