@@ -79,6 +79,7 @@ class Measured:
     cpu_seconds: float
     peak_rss_bytes: int
     stdout: str
+    peak_tree_rss_bytes: int = 0  # the process and its helper processes together, sampled
 
 
 # ---- measuring --------------------------------------------------------------------------------
@@ -92,15 +93,51 @@ def load_average() -> float:
     return round(os.getloadavg()[0], 2)
 
 
+def _tree_rss(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc (0 where unavailable)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents[int(proc.name)] = int(stat[1])
+        rss[int(proc.name)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+    total = 0
+    for pid in rss:
+        walk = pid
+        while walk not in (0, 1) and walk != root:
+            walk = parents.get(walk, 0)
+        if walk == root:
+            total += rss[pid]
+    return total
+
+
 def run_measured(command: list[str], env: dict[str, str], cwd: Path) -> Measured:
-    """Run a command to completion; wall time, CPU time and peak RSS of that process tree alone."""
+    """Run a command to completion; wall time, CPU time and peak RSS of that process (wait4), and
+    the peak of the process and its helpers together (sampled every half second)."""
     start = time.perf_counter()
     with (
         tempfile.TemporaryFile() as out,
         tempfile.TemporaryFile() as err,
         subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err) as process,
     ):
+        peak_tree = 0
+        stop = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak_tree
+            while not stop.wait(0.5):
+                peak_tree = max(peak_tree, _tree_rss(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
+        stop.set()
+        sampler.join()
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -114,7 +151,8 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path) -> Measured
         tail = "\n".join(lines[-15:])
         raise RuntimeError(f"{' '.join(command[:3])} … exited {process.returncode}:\n{tail}")
     # ru_maxrss is in KiB on Linux; for wait4 it is the largest of the child and its waited-for children.
-    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, stdout)
+    peak = usage.ru_maxrss * 1024
+    return Measured(wall, usage.ru_utime + usage.ru_stime, peak, stdout, max(peak_tree, peak))
 
 
 def figure(scenario: str, measured: Measured, rows: int, load_before: float, **extra) -> dict:
@@ -124,6 +162,8 @@ def figure(scenario: str, measured: Measured, rows: int, load_before: float, **e
         "cpu_seconds": round(measured.cpu_seconds, 3),
         "peak_rss_bytes": measured.peak_rss_bytes,
         "peak_rss_mib": round(measured.peak_rss_bytes / 2**20, 1),
+        "peak_tree_rss_bytes": measured.peak_tree_rss_bytes,
+        "peak_tree_rss_mib": round(measured.peak_tree_rss_bytes / 2**20, 1),
         "rows": rows,
         "rows_per_second": round(rows / measured.wall_seconds, 1) if measured.wall_seconds else None,
         **machine(),
