@@ -677,13 +677,9 @@ def write_reports(
                 data_quality=summarise_data_quality(council_dq, rows, indicators),
             )
         )
-    if helpers is not None:
-        try:
-            futures = [helpers.call(write_council_report, data, indicators, out_dir) for data in councils]
-            return [path for future in futures for path in future.result()]
-        except BrokenProcessPool:
-            log.warning("the run's helper processes failed; writing the reports in this process")
-            return [path for data in councils for path in write_council_report(data, indicators, out_dir)]
+    if helpers is not None:  # each call falls back to this process should the helpers break
+        calls = [helpers.call(write_council_report, data, indicators, out_dir) for data in councils]
+        return [path for call in calls for path in call.result()]
     processes = min(REPORT_PROCESSES, os.cpu_count() or 1)
     if len(councils) < PARALLEL_FROM_COUNCILS or processes < 2:
         return [path for data in councils for path in write_council_report(data, indicators, out_dir)]

@@ -16,6 +16,7 @@ in the calling process.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping
@@ -28,6 +29,8 @@ from typing import Any
 import pandas as pd
 
 from cp_pipeline.warehouse.engine import Warehouse
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def validate_batch(
     return BatchOutcome(docs.results, docs.index)
 
 
-def validate_warehouse_month(
+def _warehouse_suite(
     warehouse_url: str | None, extract_month: str, slices: Mapping[str, pd.DataFrame] | None
 ) -> pd.DataFrame:
     """The warehouse suite for a month: on the warehouse itself (PostgreSQL), or on the month's
@@ -83,10 +86,31 @@ def _ready() -> bool:
     return True
 
 
+class HelperCall:
+    """A call sent to a helper process. Should the helpers break (one died, e.g. out of memory),
+    `result()` makes the same call in this process instead, with a warning."""
+
+    def __init__(self, pool: ProcessPoolExecutor, function: Callable, args: tuple):
+        self._function, self._args = function, args
+        try:
+            self._future: Future | None = pool.submit(function, *args)
+        except BrokenProcessPool:
+            self._future = None
+
+    def result(self) -> Any:
+        if self._future is not None:
+            try:
+                return self._future.result()
+            except BrokenProcessPool:
+                pass
+        log.warning("a helper process failed; running %s in this process", self._function.__name__)
+        return self._function(*self._args)
+
+
 class GxWorker:
     """A pool of helper processes for GX batch validation (see the module docstring).
 
-    `submit` returns a Future of a BatchOutcome; `in_flight` is how many council-months may be
+    `submit` returns a HelperCall of a BatchOutcome; `in_flight` is how many council-months may be
     submitted before their results are waited for (bounded, since each holds its staged frames).
     """
 
@@ -111,32 +135,24 @@ class GxWorker:
         extract_month: str,
         previous_counts: Mapping[str, int],
         data_docs_dir: Path | None,
-    ) -> Future:
-        try:
-            return self._pool.submit(
-                validate_batch, dict(tables), la_code, extract_month, dict(previous_counts), data_docs_dir
-            )
-        except BrokenProcessPool:  # a helper died (e.g. out of memory): validate here instead
-            future: Future = Future()
-            future.set_result(validate_batch(tables, la_code, extract_month, previous_counts, data_docs_dir))
-            return future
+    ) -> HelperCall:
+        return self.call(
+            validate_batch, dict(tables), la_code, extract_month, dict(previous_counts), data_docs_dir
+        )
 
     def warehouse_suite(self, warehouse: Warehouse, extract_month: str) -> pd.DataFrame:
-        """The warehouse suite for a month, run in a helper (see `validate_warehouse_month`)."""
+        """The warehouse suite for a month, run in a helper (see `_warehouse_suite`)."""
         from cp_pipeline.validation.expectations import warehouse_slices
 
         if warehouse.dialect == "duckdb":  # the run holds the file: send the month's slices
             url, slices = None, warehouse_slices(warehouse, extract_month)
         else:
             url, slices = warehouse.url, None
-        try:
-            return self._pool.submit(validate_warehouse_month, url, extract_month, slices).result()
-        except BrokenProcessPool:  # a helper died: validate here instead
-            return validate_warehouse_month(warehouse.url if slices is None else None, extract_month, slices)
+        return self.call(_warehouse_suite, url, extract_month, slices).result()
 
-    def call(self, function: Callable, *args: Any) -> Future:
+    def call(self, function: Callable, *args: Any) -> HelperCall:
         """Run a picklable function in a helper (the board report is drawn this way)."""
-        return self._pool.submit(function, *args)
+        return HelperCall(self._pool, function, args)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

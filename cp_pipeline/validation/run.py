@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ import pandas as pd
 from cp_pipeline.extracts.specs import table_specs
 from cp_pipeline.extracts.table_types import QUARANTINE_TYPES
 from cp_pipeline.validation.expectations import VALIDATION_RESULT_TYPES
-from cp_pipeline.validation.gx_worker import BatchOutcome, GxWorker, validate_batch
+from cp_pipeline.validation.gx_worker import BatchOutcome, GxWorker, HelperCall, validate_batch
 from cp_pipeline.warehouse.engine import Warehouse, qualified
 
 DFE_SUITE = "dfe_903"
@@ -113,7 +111,7 @@ class _Pending:
     tables: dict[str, pd.DataFrame]
     previous: dict[str, int]
     dfe: Any
-    batch: Future | None
+    batch: HelperCall | None
 
 
 def validate_month(
@@ -165,12 +163,9 @@ def validate_months(
 
 
 def _batch_outcome(item: _Pending) -> BatchOutcome:
-    cm = item.council_month
     if item.batch is not None:
-        try:
-            return item.batch.result()
-        except BrokenProcessPool:  # the helper died (e.g. out of memory): validate here instead
-            pass
+        return item.batch.result()
+    cm = item.council_month
     return validate_batch(item.tables, cm.la_code, cm.extract_month, item.previous, cm.data_docs_dir)
 
 
