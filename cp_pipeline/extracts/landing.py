@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,8 +88,28 @@ def _stored_hashes(warehouse: Warehouse, la_code: str, extract_month: str) -> di
     return dict(zip(frame["source_file"], frame["file_sha256"], strict=True))
 
 
-def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_month: str) -> LandingResult:
-    """Read, normalise and store one month folder; unchanged files are not landed again."""
+@dataclass(eq=False)
+class PreparedMonth:
+    """A council's month folder read, normalised and pseudonymised, ready to store: the part of
+    landing that needs no warehouse, so a helper process can do it while the run stores another
+    month. `tables` is empty when the files are the ones already landed (`unchanged`)."""
+
+    la_code: str
+    extract_month: str
+    file_records: list
+    tables: dict  # table name -> NormalisedTable, for the tables the folder holds
+    unchanged: bool = False
+
+    @property
+    def hashes(self) -> dict[str, str]:
+        return {r.source_file: r.sha256 for r in self.file_records}
+
+
+def prepare_month(
+    month_dir: Path, la_code: str, extract_month: str, previous: dict[str, str], key=None
+) -> PreparedMonth:
+    """Read and normalise one month folder (no warehouse: runs in a helper process or here).
+    `previous` is the file hashes already landed for it; `key` the pseudonymisation key, if any."""
     from cp_pipeline.extracts.normalise import normalise_table
     from cp_pipeline.extracts.pseudonymise import pseudonymise_table
     from cp_pipeline.extracts.readers import UnreadableFileError, read_month_folder
@@ -96,9 +118,66 @@ def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_mont
         if linked.is_symlink():  # as council_months: only folders kept in the extracts directory
             raise UnreadableFileError(linked.name, "a symbolic link, not a folder of the extracts directory")
     folder = read_month_folder(month_dir)
-    hashes = {r.source_file: r.sha256 for r in folder.file_records}
+    prepared = PreparedMonth(la_code, extract_month, folder.file_records, {})
+    if previous and previous == prepared.hashes:
+        prepared.unchanged = True
+        return prepared
+    for name in table_specs():
+        reads = folder.tables.get(name)
+        if reads:
+            table = normalise_table(reads, la_code, extract_month)
+            # keyed pseudonyms when a key is configured
+            prepared.tables[name] = pseudonymise_table(table, key) if key is not None else table
+    return prepared
+
+
+def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_month: str) -> LandingResult:
+    """Read, normalise and store one month folder; unchanged files are not landed again."""
+    from cp_pipeline.extracts.pseudonymise import configured_key
+
     previous = _stored_hashes(warehouse, la_code, extract_month)
-    if previous and previous == hashes:
+    return store_month(
+        warehouse, prepare_month(month_dir, la_code, extract_month, previous, configured_key()), previous
+    )
+
+
+def land_months(
+    warehouse: Warehouse, extracts_dir: Path, todo: list[tuple[str, str]], helpers=None
+) -> Iterator[LandingResult]:
+    """Land many (council, month) folders, each once, yielding each result as it is stored (with
+    helpers, not necessarily in the order given).
+
+    With `helpers` (a pool of helper processes: `GxWorker`), folders are read and normalised in
+    the helpers while this process stores the ones already prepared (the warehouse has one
+    writer); while the helpers are still starting, or all busy, this process prepares the next
+    folder itself, so a helper never makes the run wait. Without helpers: `land_month` in turn."""
+    from cp_pipeline.extracts.pseudonymise import configured_key
+
+    key = configured_key()
+    waiting = deque(todo)
+    sent: deque = deque()  # (la_code, month, previous hashes, HelperCall), oldest first
+    while waiting or sent:
+        if helpers is not None and helpers.ready():
+            while waiting and len(sent) < 2 * helpers.processes:
+                la_code, month = waiting.popleft()
+                previous = _stored_hashes(warehouse, la_code, month)
+                folder = extracts_dir / la_code / month
+                sent.append((previous, helpers.call(prepare_month, folder, la_code, month, previous, key)))
+        if sent and (sent[0][1].done() or not waiting):
+            previous, call = sent.popleft()
+            prepared = call.result()
+        else:
+            la_code, month = waiting.popleft()
+            previous = _stored_hashes(warehouse, la_code, month)
+            prepared = prepare_month(extracts_dir / la_code / month, la_code, month, previous, key)
+        yield store_month(warehouse, prepared, previous)
+
+
+def store_month(warehouse: Warehouse, prepared: PreparedMonth, previous: dict[str, str]) -> LandingResult:
+    """Store a prepared month (raw, staging, quarantine, manifest, presence, log) in one
+    transaction, replacing what the council's month held before."""
+    la_code, extract_month, hashes = prepared.la_code, prepared.extract_month, prepared.hashes
+    if prepared.unchanged:
         return LandingResult(la_code, extract_month, "unchanged", files=len(hashes), file_hashes=hashes)
 
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
@@ -118,7 +197,7 @@ def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_mont
                 "tables": ",".join(r.tables),
                 "loaded_at": loaded_at,
             }
-            for r in folder.file_records
+            for r in prepared.file_records
         ],
         columns=list(MANIFEST_TYPES),
     )
@@ -128,8 +207,8 @@ def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_mont
     with warehouse.transaction() as conn:
         warehouse.ensure_schemas(conn)
         for name, spec in table_specs().items():
-            reads = folder.tables.get(name)
-            if not reads:
+            table = prepared.tables.get(name)
+            if table is None:
                 # An absent table is not an empty one: clear the month and record the absence.
                 # The tables still exist, so models reading them work when no council sent one.
                 for schema, types in (("raw", raw_types(spec)), ("staging", staging_types(spec))):
@@ -138,8 +217,6 @@ def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_mont
                 result.tables_absent.append(name)
                 presence.append((name, False, 0, 0, 0))
                 continue
-            table = normalise_table(reads, la_code, extract_month)
-            table = pseudonymise_table(table)  # keyed pseudonyms when a key is configured
             raw = table.raw.copy()
             raw["file_sha256"] = raw["source_file"].map(sha_by_file)
             raw["loaded_at"] = loaded_at

@@ -23,7 +23,7 @@ from dagster import (
     multi_asset,
 )
 
-from cp_pipeline.extracts.landing import council_months, land_month
+from cp_pipeline.extracts.landing import council_months, land_months
 from cp_pipeline.extracts.reference import load_reference
 from cp_pipeline.extracts.specs import table_specs
 from cp_pipeline.indicators.scorecard import write_catalogue, write_scorecard
@@ -138,7 +138,10 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         ],
     )
     def land_and_stage_extracts(
-        context: AssetExecutionContext, warehouse: WarehouseResource, extracts: ExtractsResource
+        context: AssetExecutionContext,
+        warehouse: WarehouseResource,
+        extracts: ExtractsResource,
+        gx: GxWorkerResource,
     ):
         """Land every council's extract folder for the month(s), then normalise and validate it."""
         wh = warehouse.get()
@@ -148,26 +151,29 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         actions: Counter = Counter()
         balanced = True
         started = time.monotonic()
+        todo = []
         for month in _months(context):
             councils = [la for la, months in available.items() if month in months]
             if not councils:
                 context.log.warning(f"No council has an extract folder for {month}")
-            for la_code in councils:
-                result = land_month(wh, extracts.extracts_path / la_code / month, la_code, month)
-                actions[result.action] += 1
-                context.log.info(
-                    f"{la_code} {month}: {result.action}, {result.files} files, "
-                    f"{sum(result.rows_rejected.values())} rows rejected, {result.rows_flagged} flagged"
-                    + (f"; absent tables: {', '.join(result.tables_absent)}" if result.tables_absent else "")
-                )
-                totals["rows_raw"] += sum(result.rows_raw.values())
-                totals["rows_staged"] += sum(result.rows_staged.values())
-                totals["rows_rejected"] += sum(result.rows_rejected.values())
-                totals["rows_flagged"] += result.rows_flagged
-                totals["distinct_children"] += result.children
-                for name, raw_rows in result.rows_raw.items():
-                    balanced &= raw_rows == result.rows_staged[name] + result.rows_rejected[name]
-                hashes.update({f"{la_code}/{month}/{f}": h[:16] for f, h in result.file_hashes.items()})
+            todo += [(la_code, month) for la_code in councils]
+        # Folders are read and normalised in the helper processes once they have started.
+        for result in land_months(wh, extracts.extracts_path, todo, helpers=gx.get()):
+            la_code, month = result.la_code, result.extract_month
+            actions[result.action] += 1
+            context.log.info(
+                f"{la_code} {month}: {result.action}, {result.files} files, "
+                f"{sum(result.rows_rejected.values())} rows rejected, {result.rows_flagged} flagged"
+                + (f"; absent tables: {', '.join(result.tables_absent)}" if result.tables_absent else "")
+            )
+            totals["rows_raw"] += sum(result.rows_raw.values())
+            totals["rows_staged"] += sum(result.rows_staged.values())
+            totals["rows_rejected"] += sum(result.rows_rejected.values())
+            totals["rows_flagged"] += result.rows_flagged
+            totals["distinct_children"] += result.children
+            for name, raw_rows in result.rows_raw.items():
+                balanced &= raw_rows == result.rows_staged[name] + result.rows_rejected[name]
+            hashes.update({f"{la_code}/{month}/{f}": h[:16] for f, h in result.file_hashes.items()})
         metadata = {
             **{k: MetadataValue.int(v) for k, v in totals.items()},
             "councils_landed": MetadataValue.int(actions["landed"] + actions["replaced"]),
@@ -535,14 +541,13 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         extracts: ExtractsResource,
         gx: GxWorkerResource,
     ):
-        from cp_pipeline.reporting.report import write_reports
+        from cp_pipeline.reporting.report import write_reports_for_months
 
-        written = []
-        for month in _months(context):
-            # Drawn in the run's helper processes (warm, and on the other core for many councils).
-            written += write_reports(
-                month, out_dir=extracts.reports_path, warehouse=warehouse.get(), helpers=gx.get()
-            )
+        # Drawn in the run's helper processes (warm, on the other core): in a backfill, the next
+        # month's figures are read while the last month's reports are drawn.
+        written = write_reports_for_months(
+            _months(context), out_dir=extracts.reports_path, warehouse=warehouse.get(), helpers=gx.get()
+        )
         latest = [p for p in written if p.suffix == ".html"][-1:]
         return MaterializeResult(
             metadata={

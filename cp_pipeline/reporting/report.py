@@ -636,16 +636,10 @@ def _for_council(frame: pd.DataFrame, la_code: str) -> pd.DataFrame:
     return frame[frame["la_code"] == la_code]
 
 
-def write_reports(
-    month: str,
-    la_code: str | None = None,
-    out_dir: Path = Path("data/reports"),
-    warehouse: Warehouse | None = None,
-    helpers: Any = None,
-) -> list[Path]:
-    """Write scorecard_<la>_<month>.html and .xlsx for each council (or only `la_code`); return the
-    paths. With `helpers` (a run's GxWorker, already warm), councils are drawn there."""
-    warehouse = warehouse or Warehouse(Settings.from_env().warehouse_url)
+def _council_data(
+    warehouse: Warehouse, month: str, la_code: str | None
+) -> tuple[list[CouncilData], Mapping[str, Indicator]]:
+    """Everything each council's report shows for the month, read from the warehouse at once."""
     with warehouse.engine.connect() as conn:
         if not warehouse.table_exists(conn, "mart", "scorecard_indicator"):
             raise RuntimeError("mart.scorecard_indicator does not exist: run the pipeline first")
@@ -660,7 +654,6 @@ def write_reports(
         names = load_council_names(warehouse, conn)
         indicators = load_catalogue(warehouse, conn)
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     councils = []
     for la, rows in frame.groupby("la_code", sort=True):
         council_dq = {name: _for_council(table, la) for name, table in dq.items()}
@@ -677,9 +670,47 @@ def write_reports(
                 data_quality=summarise_data_quality(council_dq, rows, indicators),
             )
         )
+    return councils, indicators
+
+
+def write_reports(
+    month: str,
+    la_code: str | None = None,
+    out_dir: Path = Path("data/reports"),
+    warehouse: Warehouse | None = None,
+    helpers: Any = None,
+) -> list[Path]:
+    """Write scorecard_<la>_<month>.html and .xlsx for each council (or only `la_code`); return the
+    paths. With `helpers` (a run's GxWorker, already warm), councils are drawn there."""
+    return write_reports_for_months([month], la_code, out_dir, warehouse, helpers)
+
+
+def write_reports_for_months(
+    months: list[str],
+    la_code: str | None = None,
+    out_dir: Path = Path("data/reports"),
+    warehouse: Warehouse | None = None,
+    helpers: Any = None,
+) -> list[Path]:
+    """`write_reports` for several months (a backfill). With `helpers`, a month's councils are
+    sent to be drawn as soon as they are read, and the next month is read while they draw."""
+    warehouse = warehouse or Warehouse(Settings.from_env().warehouse_url)
+    out_dir.mkdir(parents=True, exist_ok=True)
     if helpers is not None:  # each call falls back to this process should the helpers break
-        calls = [helpers.call(write_council_report, data, indicators, out_dir) for data in councils]
+        calls = []
+        for month in months:
+            councils, indicators = _council_data(warehouse, month, la_code)
+            calls += [helpers.call(write_council_report, data, indicators, out_dir) for data in councils]
         return [path for call in calls for path in call.result()]
+    written = []
+    for month in months:
+        councils, indicators = _council_data(warehouse, month, la_code)
+        written += _draw_here(councils, indicators, out_dir)
+    return written
+
+
+def _draw_here(councils: list[CouncilData], indicators: Mapping[str, Indicator], out_dir: Path) -> list[Path]:
+    """Draw reports without a run's helpers: in this process, or a few for many councils."""
     processes = min(REPORT_PROCESSES, os.cpu_count() or 1)
     if len(councils) < PARALLEL_FROM_COUNCILS or processes < 2:
         return [path for data in councils for path in write_council_report(data, indicators, out_dir)]

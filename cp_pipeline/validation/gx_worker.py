@@ -97,6 +97,10 @@ class HelperCall:
         except BrokenProcessPool:
             self._future = None
 
+    def done(self) -> bool:
+        """Whether `result()` would return (or fall back) without waiting for the helper."""
+        return self._future is None or self._future.done()
+
     def result(self) -> Any:
         if self._future is not None:
             try:
@@ -122,7 +126,11 @@ class GxWorker:
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_import_great_expectations,
         )
-        self._pool.submit(_ready)  # start the first helper (and its import) now
+        self._started = self._pool.submit(_ready)  # start the first helper (and its import) now
+
+    def ready(self) -> bool:
+        """Whether the first helper has started (imported GX) and takes work without delay."""
+        return self._started.done()
 
     @property
     def in_flight(self) -> int:
