@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from graphlib import TopologicalSorter
@@ -244,40 +244,64 @@ def build_model(
     models: Mapping[str, SqlModel] | None = None,
 ) -> BuildResult:
     """Materialise one model for one month in a single transaction (all of it or none of it)."""
+    return build_model_months(warehouse, model, [extract_month], models)[0]
+
+
+def build_model_months(
+    warehouse: Warehouse,
+    model: SqlModel,
+    months: Sequence[str | None],
+    models: Mapping[str, SqlModel] | None = None,
+) -> list[BuildResult]:
+    """Materialise one model for each of the months in ONE transaction: the model's asset for a
+    range of months is written whole or not at all, and a backfill pays one commit per model
+    rather than one per model and month. A view, or an unpartitioned model, is built once."""
     models = models or load_models()
+    if model.materialized == "view" or not model.partitioned:
+        months = [None]
+    with warehouse.transaction() as conn:
+        return [_write_model(warehouse, conn, model, month, models) for month in months]
+
+
+def _write_model(
+    warehouse: Warehouse,
+    conn: Connection,
+    model: SqlModel,
+    extract_month: str | None,
+    models: Mapping[str, SqlModel],
+) -> BuildResult:
     sql = render(model.body, models, warehouse.dialect, extract_month if model.partitioned else None)
     target = qualified(model.schema, model.name)
-    with warehouse.transaction() as conn:
-        if model.materialized == "view":
-            conn.execute(sa.text(f"DROP VIEW IF EXISTS {target}"))
-            conn.execute(sa.text(f"CREATE VIEW {target} AS {sql}"))
-            _comment(conn, model, "VIEW")
-            return BuildResult(model.name, None, 0)
-        columns = _result_columns(conn, sql)
-        existing = warehouse.table_columns(conn, model.schema, model.name)
-        if existing and existing != columns:
-            # The model's columns changed: its old rows no longer fit. Views over it go too and
-            # are rebuilt by their own assets later in the same run.
-            warehouse.drop_table(conn, model.schema, model.name)
-            existing = []
-        if not existing:
-            conn.execute(sa.text(f"CREATE TABLE {target} AS SELECT * FROM ({sql}) AS model_output LIMIT 0"))
-            _comment(conn, model, "TABLE")
-        col_list = ", ".join(quote_ident(c) for c in columns)
-        insert = f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM ({sql}) AS model_output"
-        if not model.partitioned:
-            # Delete and insert rather than drop: views over the table survive on PostgreSQL.
-            conn.execute(sa.text(f"DELETE FROM {target}"))
-            rows = conn.execute(sa.text(insert)).rowcount
-            refresh_statistics(warehouse, conn, [(model.schema, model.name)])
-            return BuildResult(model.name, None, int(rows or 0))
-        if "extract_month" not in columns:
-            raise ValueError(f"{model.path.name}: a partitioned model must output extract_month")
-        _ensure_month_index(warehouse, conn, model, columns)
-        conn.execute(sa.text(f"DELETE FROM {target} WHERE extract_month = :m"), {"m": extract_month})
-        result = conn.execute(sa.text(insert))
+    if model.materialized == "view":
+        conn.execute(sa.text(f"DROP VIEW IF EXISTS {target}"))
+        conn.execute(sa.text(f"CREATE VIEW {target} AS {sql}"))
+        _comment(conn, model, "VIEW")
+        return BuildResult(model.name, None, 0)
+    columns = _result_columns(conn, sql)
+    existing = warehouse.table_columns(conn, model.schema, model.name)
+    if existing and existing != columns:
+        # The model's columns changed: its old rows no longer fit. Views over it go too and
+        # are rebuilt by their own assets later in the same run.
+        warehouse.drop_table(conn, model.schema, model.name)
+        existing = []
+    if not existing:
+        conn.execute(sa.text(f"CREATE TABLE {target} AS SELECT * FROM ({sql}) AS model_output LIMIT 0"))
+        _comment(conn, model, "TABLE")
+    col_list = ", ".join(quote_ident(c) for c in columns)
+    insert = f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM ({sql}) AS model_output"
+    if not model.partitioned:
+        # Delete and insert rather than drop: views over the table survive on PostgreSQL.
+        conn.execute(sa.text(f"DELETE FROM {target}"))
+        rows = conn.execute(sa.text(insert)).rowcount
         refresh_statistics(warehouse, conn, [(model.schema, model.name)])
-        return BuildResult(model.name, extract_month, int(result.rowcount or 0))
+        return BuildResult(model.name, None, int(rows or 0))
+    if "extract_month" not in columns:
+        raise ValueError(f"{model.path.name}: a partitioned model must output extract_month")
+    _ensure_month_index(warehouse, conn, model, columns)
+    conn.execute(sa.text(f"DELETE FROM {target} WHERE extract_month = :m"), {"m": extract_month})
+    result = conn.execute(sa.text(insert))
+    refresh_statistics(warehouse, conn, [(model.schema, model.name)])
+    return BuildResult(model.name, extract_month, int(result.rowcount or 0))
 
 
 def _ensure_month_index(warehouse: Warehouse, conn: Connection, model: SqlModel, columns: list[str]) -> None:
@@ -339,20 +363,27 @@ def _comment(conn: Connection, model: SqlModel, kind: str) -> None:
 
 def check_model(warehouse: Warehouse, model: SqlModel, extract_month: str | None) -> dict[str, int]:
     """Counts of rows breaking the model's declared tests (unique key, not-null columns)."""
+    return check_model_months(warehouse, model, [extract_month])
+
+
+def check_model_months(warehouse: Warehouse, model: SqlModel, months: Sequence[str | None]) -> dict[str, int]:
+    """`check_model` for several months at once (a key must be unique within each month)."""
     if model.materialized == "view":
         return {}
     target = qualified(model.schema, model.name)
-    where = "WHERE extract_month = :m" if model.partitioned and extract_month else ""
-    params = {"m": extract_month} if where else {}
+    chosen = [m for m in months if m is not None] if model.partitioned else []
+    where = f"WHERE extract_month IN ({', '.join(f':m{i}' for i in range(len(chosen)))})" if chosen else ""
+    params = {f"m{i}": month for i, month in enumerate(chosen)}
     failures: dict[str, int] = {}
     with warehouse.engine.connect() as conn:
         if model.unique_key:
             keys = ", ".join(quote_ident(k) for k in model.unique_key)
+            by = f"extract_month, {keys}" if chosen and "extract_month" not in model.unique_key else keys
             failures["unique_key"] = int(
                 conn.execute(
                     sa.text(
-                        f"SELECT COUNT(*) FROM (SELECT {keys} FROM {target} {where} "
-                        f"GROUP BY {keys} HAVING COUNT(*) > 1) AS duplicates"
+                        f"SELECT COUNT(*) FROM (SELECT {by} FROM {target} {where} "
+                        f"GROUP BY {by} HAVING COUNT(*) > 1) AS duplicates"
                     ),
                     params,
                 ).scalar_one()
