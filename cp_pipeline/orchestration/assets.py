@@ -32,8 +32,8 @@ from cp_pipeline.orchestration.resources import ExtractsResource, GxWorkerResour
 from cp_pipeline.warehouse.calendar import load_dim_date
 from cp_pipeline.warehouse.models import (
     SqlModel,
-    build_model,
-    check_model,
+    build_model_months,
+    check_model_months,
     load_models,
     refresh_source_statistics,
 )
@@ -375,11 +375,9 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
                 key = AssetKey([model.schema, model.name])
                 if key not in selected:
                     continue
-                rows = 0
-                failures: Counter = Counter()
-                for month in months:
-                    rows += build_model(wh, model, month, models).rows
-                    failures.update(check_model(wh, model, month))
+                # One transaction for the model over every month of the run, then its tests.
+                rows = sum(r.rows for r in build_model_months(wh, model, months, models))
+                failures = check_model_months(wh, model, months)
                 yield MaterializeResult(
                     asset_key=key,
                     metadata={
@@ -482,26 +480,31 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         extracts: ExtractsResource,
         gx: GxWorkerResource,
     ):
-        from cp_pipeline.validation.run import validate_warehouse_month
+        from cp_pipeline.validation.run import validate_warehouse_months
 
         wh = warehouse.get()
         preview = {}
-        duplicates = 0
-        rows = 0
+        tally: Counter = Counter()
+        newest: dict[str, pd.DataFrame] = {}
+
+        def scored_months():
+            for month in _months(context):
+                frame = write_scorecard(wh, month, publish=extracts.publish)
+                tally["rows"] += len(frame)
+                tally["duplicates"] += int(frame.duplicated(["la_code", "indicator_code"]).sum())
+                newest["frame"] = frame
+                cla = frame[frame["indicator_code"] == "CLA_COUNT"]
+                preview[month] = {
+                    la: (None if v is None or pd.isna(v) else float(v))
+                    for la, v in zip(cla["la_code"], cla["value"], strict=True)
+                }
+                yield month
+
+        # The warehouse suite of a month runs in a GX helper while the next month is scored.
         gx_failures = 0
-        latest = None
-        for month in _months(context):
-            frame = write_scorecard(wh, month, publish=extracts.publish)
-            rows += len(frame)
-            duplicates += int(frame.duplicated(["la_code", "indicator_code"]).sum())
-            results = validate_warehouse_month(wh, month, gx_worker=gx.get())
+        for _month, results in validate_warehouse_months(wh, scored_months(), gx_worker=gx.get()):
             gx_failures += int((results["success"] == False).sum())  # noqa: E712 - null means skipped
-            latest = frame
-            cla = frame[frame["indicator_code"] == "CLA_COUNT"]
-            preview[month] = {
-                la: (None if v is None or pd.isna(v) else float(v))
-                for la, v in zip(cla["la_code"], cla["value"], strict=True)
-            }
+        rows, duplicates, latest = tally["rows"], tally["duplicates"], newest.get("frame")
         yield MaterializeResult(
             metadata={
                 "rows_written": MetadataValue.int(rows),

@@ -221,11 +221,30 @@ def validate_warehouse_month(
 ) -> pd.DataFrame:
     """The warehouse suite for a month (every council), in a GX helper when there is one (the
     run's own process then never imports GX), and its results stored in dq.validation_result."""
+    return next(validate_warehouse_months(warehouse, [extract_month], gx_worker=gx_worker))[1]
+
+
+def validate_warehouse_months(
+    warehouse: Warehouse, months: Iterable[str], *, gx_worker: GxWorker | None = None
+) -> Iterator[tuple[str, pd.DataFrame]]:
+    """`validate_warehouse_month` for each month `months` gives, yielding (month, results). With
+    a helper, a month's suite runs there while `months` makes the next month (a lazy iterable:
+    the run writes the next month's scorecard meanwhile); results are stored as they come back."""
     from cp_pipeline.validation.expectations import validate_warehouse, write_validation_results
 
-    if gx_worker is not None:
-        results = gx_worker.warehouse_suite(warehouse, extract_month)
-    else:
-        results = validate_warehouse(warehouse.url, extract_month)
-    write_validation_results(warehouse, results, WAREHOUSE_SUITE, extract_month)
-    return results
+    def store(month: str, results: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+        write_validation_results(warehouse, results, WAREHOUSE_SUITE, month)
+        return month, results
+
+    if gx_worker is None:
+        for month in months:
+            yield store(month, validate_warehouse(warehouse.url, month))
+        return
+    waiting = None  # (month, HelperCall) sent to the helper, not yet stored
+    for month in months:
+        call = gx_worker.warehouse_suite(warehouse, month)
+        if waiting is not None:
+            yield store(waiting[0], waiting[1].result())
+        waiting = (month, call)
+    if waiting is not None:
+        yield store(waiting[0], waiting[1].result())

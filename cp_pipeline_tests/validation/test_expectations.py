@@ -452,3 +452,44 @@ def test_the_warehouse_suite_on_the_months_slices_matches_the_suite_on_the_wareh
     # the scorecard table is absent in both: its checks are skipped, not failed
     skipped = on_slices[on_slices["table_name"] == "mart.scorecard_indicator"]
     assert len(skipped) and skipped["success"].isna().all()
+
+
+def test_a_helper_validates_each_month_while_the_next_is_made_and_stores_each_as_alone(tmp_path):
+    """In a backfill the warehouse suite of a month runs in the GX helper while the run scores
+    the next month: each month's results are the ones that month gets alone, stored under it."""
+    from cp_pipeline.validation.gx_worker import GxWorker
+    from cp_pipeline.validation.run import validate_warehouse_month, validate_warehouse_months
+
+    months = ["2024-02", MONTH]
+    alone_url = _make_warehouse(tmp_path / "alone.duckdb")
+    alone = Warehouse(alone_url)
+    expected = {month: validate_warehouse_month(alone, month) for month in months}
+    alone.dispose()
+
+    warehouse = Warehouse(_make_warehouse(tmp_path / "helped.duckdb"))
+    made = []
+
+    def made_lazily():
+        for month in months:
+            made.append(month)
+            yield month
+
+    helper = GxWorker(1)
+    try:
+        seen = []
+        for month, results in validate_warehouse_months(warehouse, made_lazily(), gx_worker=helper):
+            seen.append(month)
+            assert made == months[: len(seen) + 1], "the next month is made before this one is stored"
+            columns = ["table_name", "check_name", "success", "observed"]
+            assert results[columns].astype(str).equals(expected[month][columns].astype(str)), month
+        assert seen == months
+        stored = warehouse.read_frame(
+            "SELECT extract_month, COUNT(*) AS n FROM dq.validation_result WHERE suite = 'warehouse' "
+            "GROUP BY extract_month ORDER BY extract_month"
+        )
+        assert dict(zip(stored["extract_month"], stored["n"], strict=True)) == {
+            m: len(expected[m]) for m in months
+        }
+    finally:
+        helper.close()
+        warehouse.dispose()
