@@ -125,3 +125,30 @@ def test_postgresql_plans_each_model_with_statistics_and_an_index(postgres_url, 
         assert any("(extract_month, child)" in d for d in indexes), list(indexes)
     finally:
         wh.dispose()
+
+
+@pytest.mark.postgres
+def test_replacing_a_council_month_on_postgresql_uses_an_index_on_its_keys(postgres_url):
+    """A national month replaces 150 councils' rows one council at a time: without an index on
+    (la_code, extract_month) each replacement scanned every council already stored."""
+    import pandas as pd
+
+    wh = Warehouse(postgres_url)
+    try:
+        wh.ensure_schemas()
+        where = {"la_code": "E06000001", "extract_month": "2024-03"}
+        frame = pd.DataFrame(
+            {"la_code": ["E06000001"] * 3, "extract_month": ["2024-03"] * 3, "child": ["1", "2", "3"]}
+        )
+        with wh.transaction() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS staging.index_example")
+            wh.replace_rows(conn, "staging", "index_example", frame, where=where)
+        with wh.transaction() as conn:  # again: replaced, and the index is not made twice
+            assert wh.replace_rows(conn, "staging", "index_example", frame.head(2), where=where) == 2
+        indexes = wh.read_frame(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'staging' AND tablename = 'index_example'"
+        )["indexdef"]
+        assert [d for d in indexes if "(la_code, extract_month)" in d], list(indexes)
+        assert wh.read_frame("SELECT COUNT(*) AS n FROM staging.index_example")["n"].iloc[0] == 2
+    finally:
+        wh.dispose()
