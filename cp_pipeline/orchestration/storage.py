@@ -33,13 +33,14 @@ EVENT_BATCH_SIZE = "10000"
 class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
     """`SqliteEventLogStorage` with one engine per shard and one transaction per event batch.
 
-    Configured exactly like the default (`base_dir`), in `dagster.yaml`:
+    Selected in `dagster.yaml` (the project's copy is what `make dev` / `make demo` install):
 
         event_log_storage:
           module: cp_pipeline.orchestration.storage
           class: BatchingSqliteEventLogStorage
-          config:
-            base_dir: {env: ...}
+
+    `base_dir` may be given as for the default class; without it the event logs live where
+    Dagster keeps them, `$DAGSTER_HOME/history/runs/`.
     """
 
     def __init__(self, base_dir: str | None = None, inst_data=None):

@@ -86,6 +86,8 @@ SCHOOLS = [
     {"CHILD": "K1", "URN": "100001", "START_DATE": "2023-09-01", "END_DATE": None, "SEN": "NONE"},
     {"CHILD": "K2", "URN": "100001", "START_DATE": "2023-09-01", "END_DATE": None, "SEN": "NONE"},
     {"CHILD": "K3", "URN": "100002", "START_DATE": "2022-09-01", "END_DATE": "2024-03-31", "SEN": "EHCP"},
+    # 16 on 31 August: past school age, whatever the school (the cohort's upper bound)
+    {"CHILD": "K4", "URN": "100001", "START_DATE": "2023-09-01", "END_DATE": None, "SEN": "NONE"},
     {"CHILD": "K5", "URN": "100003", "START_DATE": "2022-09-01", "END_DATE": "2024-03-30", "SEN": "NONE"},
     {"CHILD": "K6", "URN": "100004", "START_DATE": "2022-09-01", "END_DATE": None, "SEN": "SEN_SUPPORT"},
 ]
