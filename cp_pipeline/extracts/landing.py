@@ -154,22 +154,24 @@ def land_months(
     from cp_pipeline.extracts.pseudonymise import configured_key
 
     key = configured_key()
+
+    def job(la_code: str, month: str) -> tuple[dict[str, str], tuple]:
+        previous = _stored_hashes(warehouse, la_code, month)
+        return previous, (extracts_dir / la_code / month, la_code, month, previous, key)
+
     waiting = deque(todo)
-    sent: deque = deque()  # (la_code, month, previous hashes, HelperCall), oldest first
+    sent: deque = deque()  # (previous hashes, HelperCall of prepare_month), oldest first
     while waiting or sent:
         if helpers is not None and helpers.ready():
             while waiting and len(sent) < 2 * helpers.processes:
-                la_code, month = waiting.popleft()
-                previous = _stored_hashes(warehouse, la_code, month)
-                folder = extracts_dir / la_code / month
-                sent.append((previous, helpers.call(prepare_month, folder, la_code, month, previous, key)))
+                previous, args = job(*waiting.popleft())
+                sent.append((previous, helpers.call(prepare_month, *args)))
         if sent and (sent[0][1].done() or not waiting):
             previous, call = sent.popleft()
             prepared = call.result()
         else:
-            la_code, month = waiting.popleft()
-            previous = _stored_hashes(warehouse, la_code, month)
-            prepared = prepare_month(extracts_dir / la_code / month, la_code, month, previous, key)
+            previous, args = job(*waiting.popleft())
+            prepared = prepare_month(*args)
         yield store_month(warehouse, prepared, previous)
 
 

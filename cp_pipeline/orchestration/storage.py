@@ -52,6 +52,7 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
         self._schema_has: set[tuple[str, str]] = set()  # schema features known to be present
         self._batch: dict | None = None  # shard -> open connection, while a batch is written
         self._batch_thread: int | None = None
+        self._batch_stack: ExitStack | None = None  # closes the batch's transactions, committing them
         super().__init__(base_dir, inst_data=inst_data)
         self._db_lock = threading.RLock()  # a batch holds it while its events re-enter _connect
 
