@@ -554,8 +554,10 @@ def peer_903_validation(data_dir: Path, scale: Scale, peer_councils: int | None)
     env = {**os.environ}
     folder_args = [str(f) for f in folders]
     load = load_average()
+    processes = max(1, min(2, os.cpu_count() or 1))  # as many helpers as a pipeline run starts
     ours_cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "ours-903", "--collection-year",
-                str(year), "--rules", ",".join(shared), *folder_args]  # fmt: skip
+                str(year), "--rules", ",".join(shared), "--processes", str(processes),
+                *folder_args]  # fmt: skip
     ours = run_measured(ours_cmd, env, ROOT)
     peer_cmd = [
         str(python),
@@ -578,6 +580,8 @@ def peer_903_validation(data_dir: Path, scale: Scale, peer_councils: int | None)
             rules_compared=len(shared),
             ours_seconds=round(ours_inner["seconds"], 3),
             ours_cpu_seconds=round(ours_inner["cpu_seconds"], 3),
+            ours_processes=ours_inner["processes"],
+            ours_one_process_seconds=round(ours_inner["one_process_seconds"], 3),
             ours_rules_only_seconds=round(ours_inner["rules_seconds"], 3),
             ours_rows_flagged=ours_inner["rows_flagged"],
             peer=PEER_PACKAGE,
@@ -589,6 +593,9 @@ def peer_903_validation(data_dir: Path, scale: Scale, peer_councils: int | None)
             peer_rows_flagged=peer_inner["rows_flagged"],
             peer_rules_that_raised=peer_inner["rules_that_raised"],
             ratio_peer_to_ours=round(peer_inner["seconds"] / ours_inner["seconds"], 2),
+            ratio_peer_to_ours_one_process=round(
+                peer_inner["seconds"] / ours_inner["one_process_seconds"], 2
+            ),
             ratio_peer_to_ours_cpu=round(peer_inner["cpu_seconds"] / ours_inner["cpu_seconds"], 2),
             goal_ratio=10,
         )
@@ -626,8 +633,17 @@ def worker_direct(month: str) -> None:
         gx_worker.close()
 
 
-def worker_ours_903(collection_year: int, rules: str, folders: list[Path]) -> None:
-    """Read, normalise and run the shared DfE rules over each council's 903 files; times as JSON."""
+def _ours_903_ready() -> None:
+    """A helper's warm-up: the imports and the rules' schemas, before the clock starts."""
+    from cp_pipeline.extracts.normalise import normalise_table  # noqa: F401
+    from cp_pipeline.validation.dfe_rules import all_rules
+
+    all_rules()
+    time.sleep(0.3)  # long enough that each helper takes one warm-up call
+
+
+def _ours_903_folder(folder: Path, collection_year: int, codes: frozenset[str]) -> dict:
+    """Read, normalise and run the chosen DfE rules over one council's 903 files, timed."""
     import pandas as pd
 
     from cp_pipeline.extracts.normalise import normalise_table
@@ -635,40 +651,67 @@ def worker_ours_903(collection_year: int, rules: str, folders: list[Path]) -> No
     from cp_pipeline.extracts.specs import table_specs
     from cp_pipeline.validation.dfe_rules import rules_for_year, run_dfe_rules
 
-    wanted = set(rules.split(","))
-    chosen = [rule for rule in rules_for_year(collection_year) if rule.code in wanted]
+    chosen = [rule for rule in rules_for_year(collection_year) if rule.code in codes]
     specs = {spec.staging_name: (name, spec) for name, spec in table_specs().items()}
-    seconds = rules_seconds = cpu = 0.0
-    rows = flagged = 0
-    for folder in folders:
-        la_code, month = folder.parent.name, folder.name
-        start, cpu_start = time.perf_counter(), time.process_time()
-        tables = {}
-        for stem in DFE_903_TABLES:
-            path = folder / f"{stem}.csv"
-            if not path.exists():
-                continue
-            name, spec = specs[stem]
-            staged = normalise_table(read_extract_file(path), la_code, month).staged
-            for column in spec.columns:  # as validation.run.load_staged_tables hands them over
-                if column.type in ("date", "datetime") and column.staging_name in staged:
-                    staged[column.staging_name] = pd.to_datetime(staged[column.staging_name])
-            tables[name] = staged
-            rows += len(staged)
-        rules_start = time.perf_counter()
-        results = run_dfe_rules(tables, la_code, month, rules=chosen)
-        rules_seconds += time.perf_counter() - rules_start
-        seconds += time.perf_counter() - start
-        cpu += time.process_time() - cpu_start
-        flagged += len(results.violations)
+    la_code, month = folder.parent.name, folder.name
+    start, cpu_start = time.perf_counter(), time.process_time()
+    tables, rows = {}, 0
+    for stem in DFE_903_TABLES:
+        path = folder / f"{stem}.csv"
+        if not path.exists():
+            continue
+        name, spec = specs[stem]
+        staged = normalise_table(read_extract_file(path), la_code, month).staged
+        for column in spec.columns:  # as validation.run.load_staged_tables hands them over
+            if column.type in ("date", "datetime") and column.staging_name in staged:
+                staged[column.staging_name] = pd.to_datetime(staged[column.staging_name])
+        tables[name] = staged
+        rows += len(staged)
+    rules_start = time.perf_counter()
+    results = run_dfe_rules(tables, la_code, month, rules=chosen)
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": time.process_time() - cpu_start,
+        "rules_seconds": time.perf_counter() - rules_start,
+        "rows": rows,
+        "rows_flagged": len(results.violations),
+    }
+
+
+def worker_ours_903(collection_year: int, rules: str, folders: list[Path], processes: int) -> None:
+    """Our 903 validation of the folders, one council at a time per process, spread over
+    `processes` helper processes as the pipeline spreads council-months over its helpers (1:
+    all in this process). Prints the wall time (imports and helper start-up excluded, as the
+    peer's are) and the per-council work summed (`one_process_seconds`) as JSON."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    codes = frozenset(rules.split(","))
+    if processes > 1:
+        pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+        for warming in [pool.submit(_ours_903_ready) for _ in range(processes)]:
+            warming.result()
+        start = time.perf_counter()
+        done = list(
+            pool.map(_ours_903_folder, folders, [collection_year] * len(folders), [codes] * len(folders))
+        )
+        seconds = time.perf_counter() - start
+        pool.shutdown()
+    else:
+        _ours_903_ready()
+        start = time.perf_counter()
+        done = [_ours_903_folder(folder, collection_year, codes) for folder in folders]
+        seconds = time.perf_counter() - start
     print(
         json.dumps(
             {
                 "seconds": seconds,
-                "cpu_seconds": cpu,
-                "rules_seconds": rules_seconds,
-                "rows": rows,
-                "rows_flagged": flagged,
+                "processes": processes,
+                "one_process_seconds": sum(d["seconds"] for d in done),
+                "cpu_seconds": sum(d["cpu_seconds"] for d in done),
+                "rules_seconds": sum(d["rules_seconds"] for d in done),
+                "rows": sum(d["rows"] for d in done),
+                "rows_flagged": sum(d["rows_flagged"] for d in done),
             }
         )
     )
@@ -692,6 +735,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--month", help=argparse.SUPPRESS)
     parser.add_argument("--collection-year", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--rules", help=argparse.SUPPRESS)
+    parser.add_argument("--processes", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("folders", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -701,7 +745,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
         os._exit(0)
     if args.worker == "ours-903":
-        worker_ours_903(args.collection_year, args.rules, args.folders)
+        worker_ours_903(args.collection_year, args.rules, args.folders, args.processes)
         return 0
 
     scale = Scale.choose(args.smoke, args.national_councils)

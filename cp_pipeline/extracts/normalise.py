@@ -237,11 +237,19 @@ def _parse_flag(values: Values) -> Parsed:
     return text.where(ok).astype("Int64"), ~ok, {"removed .0 suffix": suffix}
 
 
+def _respaced(value: str) -> str:
+    """A postcode upper-cased, with one space before its last three characters (5+ characters)."""
+    compact = "".join(value.upper().split())
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else compact
+
+
 def _parse_postcode(values: Values) -> Parsed:
-    text = pd.Series(values, dtype="string")
-    compact = text.str.upper().str.replace(r"\s+", "", regex=True)
-    spaced = (compact.str[:-3] + " " + compact.str[-3:]).where(compact.str.len() >= 5, compact)
-    return spaced, np.zeros(len(values), dtype=bool), {"re-spaced postcode": spaced != text.str.upper()}
+    spaced = _strings([None if value is None else _respaced(value) for value in values])
+    changed = np.array(
+        [value is not None and new != value.upper() for value, new in zip(values, spaced, strict=True)],
+        dtype=bool,
+    )
+    return spaced, np.zeros(len(values), dtype=bool), {"re-spaced postcode": changed}
 
 
 def _parse_text(values: Values) -> Parsed:

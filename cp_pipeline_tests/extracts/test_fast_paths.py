@@ -69,3 +69,24 @@ def test_blank_lines_and_mixed_line_ends_keep_their_line_numbers():
     assert grid is not None
     assert (grid.header, grid.columns, list(grid.lines), grid.skipped) == general_grid(text)
     assert list(grid.lines) == [4, 7] and grid.skipped == 2
+
+
+def regex_respaced(value: str) -> str:
+    """The postcode re-spacing as first written, with pandas' regex string methods."""
+    compact = re.sub(r"\s+", "", value.upper())
+    return compact[:-3] + " " + compact[-3:] if len(compact) >= 5 else compact
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.sampled_from(["a", "B", "1", " ", "\t", "\u00a0", "\u2003", "\x1c", "ß", "é"]),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_postcodes_are_respaced_as_the_regex_respaced_them(pieces):
+    from cp_pipeline.extracts.normalise import _respaced
+
+    value = "".join(pieces)
+    assert _respaced(value) == regex_respaced(value)

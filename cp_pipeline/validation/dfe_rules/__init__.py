@@ -18,6 +18,7 @@ import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
@@ -117,7 +118,7 @@ def run_dfe_rules(
     if rules is None:
         rules = rules_for_year(collection_year(month_end.date()))
     parts, summary = [], []
-    _last_sequence.clear()  # a frame changed in place since the last run must not reuse a stale sequence
+    _clear_shared()  # a frame changed in place since the last run must not reuse a stale result
     for rule in rules:
         row = {
             "rule_id": rule.rule_id,
@@ -137,12 +138,15 @@ def run_dfe_rules(
         except Exception as error:  # noqa: BLE001 - one broken rule must not stop the others
             row["status"], row["error"] = ERROR, type(error).__name__
             continue
+        if found.empty:  # most rules find nothing: skip the de-duplication below
+            row["status"] = PASSED
+            continue
         found = found.loc[:, VIOLATION_COLUMNS].drop_duplicates(["table_name", "source_file", "source_line"])
         row["rows_failed"] = len(found)
         row["status"] = FAILED if len(found) else PASSED
         if len(found):
             parts.append(_quarantine_rows(rule, found, la_code, extract_month))
-    _last_sequence.clear()
+    _clear_shared()
     violations = pd.concat(parts, ignore_index=True) if parts else empty_quarantine()
     summary_frame = pd.DataFrame(summary, columns=SUMMARY_COLUMNS)
     summary_frame["rows_checked"] = summary_frame["rows_checked"].astype("int64")
@@ -177,7 +181,11 @@ def _quarantine_rows(rule: DfeRule, found: pd.DataFrame, la_code: str, extract_m
 
 def flag(frame: pd.DataFrame, mask: pd.Series | None, table: str, column: str) -> pd.DataFrame:
     """The rows of `frame` where `mask` holds (null counts as no), as violations of `table`."""
-    rows = frame if mask is None else frame[mask.fillna(False).astype(bool)]
+    if mask is not None:
+        chosen = mask.fillna(False).to_numpy(dtype=bool)
+        if not chosen.any():  # the usual case, and the cheap one
+            return no_violations()
+    rows = frame if mask is None else frame[chosen]
     return pd.DataFrame(
         {
             "table_name": table,
@@ -227,7 +235,9 @@ def birthday(dob: pd.Series, years: int) -> pd.Series:
 
 def header_dob(frame: pd.DataFrame, header: pd.DataFrame) -> pd.Series:
     """Each row's date of birth from the Header (first Header row per child), aligned to frame."""
-    dob = dates(header.drop_duplicates("child").set_index("child")["dob"])
+    dob = _shared(
+        "header_dob", header, lambda: dates(header.drop_duplicates("child").set_index("child")["dob"])
+    )
     return pd.Series(dob.reindex(frame["child"].to_numpy()).to_numpy(), index=frame.index, dtype=dob.dtype)
 
 
@@ -256,8 +266,23 @@ SEQUENCE_COLUMNS = (
 )
 
 
-# The last sequence built, kept because most Episodes rules start from it: (input frame, result).
-_last_sequence: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+# Results several rules start from (the episode sequence, the Header's dates of birth), built
+# once per run_dfe_rules call: {name: (input frame, result)}, valid while the input is that object.
+_SHARED: dict[str, tuple[pd.DataFrame, Any]] = {}
+
+
+def _shared(name: str, frame: pd.DataFrame, build: Callable[[], Any]) -> Any:
+    """`build()` for this frame object, made once and reused by later rules of the same run."""
+    kept = _SHARED.get(name)
+    if kept is not None and kept[0] is frame:
+        return kept[1]
+    result = build()
+    _SHARED[name] = (frame, result)
+    return result
+
+
+def _clear_shared() -> None:
+    _SHARED.clear()
 
 
 def episode_sequence(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -266,11 +291,7 @@ def episode_sequence(episodes: pd.DataFrame) -> pd.DataFrame:
 
     The result for the same input frame object is built once and reused.
     """
-    if _last_sequence and _last_sequence[0][0] is episodes:
-        return _last_sequence[0][1]
-    sequence = _build_episode_sequence(episodes)
-    _last_sequence[:] = [(episodes, sequence)]
-    return sequence
+    return _shared("episode_sequence", episodes, lambda: _build_episode_sequence(episodes))
 
 
 def _build_episode_sequence(episodes: pd.DataFrame) -> pd.DataFrame:
