@@ -496,6 +496,9 @@ def dagster_overhead(data_dir: Path, scale: Scale) -> list[dict]:
             direct_peak_rss_bytes=direct.peak_rss_bytes,
             ratio_wall=round(ratio, 3),
             ratio_cpu=round(through_dagster.cpu_seconds / direct.cpu_seconds, 3),
+            # The goal's measure: Dagster's extra time as a share of the council month's wall.
+            overhead_share_of_month_percent=round(100 * (1 - 1 / ratio), 1),
+            # The same extra time against the direct run's wall (stricter; earlier reports used it).
             overhead_percent=round(100 * (ratio - 1), 1),
             goal_overhead_percent=20,
         )

@@ -1,10 +1,11 @@
 """Dagster's SQLite event log, made cheap per event: the instance's default storage, two changes.
 
 Dagster's `SqliteEventLogStorage` builds a new SQLAlchemy engine for every event it writes or
-reads (a council month writes ~500 events and reads its inputs' versions ~80 times), and writes
-a batch of events (the planned materialisations of a run, a partition range's materialisations)
-one transaction at a time. Here each shard keeps its engine (connections still open and close per
-use, so other processes, the webserver, see every commit as before), and `store_event_batch`
+reads (a council month writes ~500 events and reads its inputs' versions ~80 times), opens and
+closes a connection each time, and writes a batch of events (the planned materialisations of a
+run, a partition range's materialisations) one transaction at a time. Here each shard keeps its
+engine and a small pool of connections (idle ones hold no transaction or lock, so other
+processes, the webserver, see every commit as before), and `store_event_batch`
 writes a batch in one transaction per shard, through the same code as single events. Dagster
 hands over batches when `DAGSTER_EVENT_BATCH_SIZE` is set, which the CLI does.
 
@@ -23,7 +24,7 @@ from dagster import Field, StringSource
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sql import create_engine
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 # Events a run stores together when Dagster batches them (the run's planned materialisations,
 # a partition range's materialisations of one asset); a batch this size is one transaction.
@@ -67,10 +68,16 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
     def _engine(self, shard: str):
         engine = self._engines.get(shard)
         if engine is None:
+            # A small pool keeps the shard's connection open between uses: opening one costs
+            # little, but closing the last connection to a WAL database checkpoints it and
+            # deletes its WAL file (~0.3 ms a use, every event). An idle pooled connection holds
+            # no transaction and no lock, so other processes see each commit as before.
             engine = create_engine(
                 self.conn_string_for_shard(shard),
-                poolclass=NullPool,
-                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+                poolclass=QueuePool,
+                pool_size=2,
+                max_overflow=8,
+                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
             )
             self._engines[shard] = engine
         return engine
