@@ -10,7 +10,9 @@ from cp_pipeline_tests.reporting.conftest import LA, MONTH
 MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def test_markup_in_a_quarantine_message_and_a_breakdown_category_stays_text(warehouse, test_catalogue, tmp_path):
+def test_markup_in_a_quarantine_message_and_a_breakdown_category_stays_text(
+    warehouse, test_catalogue, tmp_path
+):
     with warehouse.transaction() as conn:
         conn.exec_driver_sql(
             "INSERT INTO dq.quarantine (la_code, extract_month, table_name, source_file, source_line, column_name, "

@@ -61,3 +61,52 @@ def test_a_failed_write_leaves_the_previous_month_in_place(warehouse):
 
 def test_identifiers_from_files_are_quoted_not_spliced():
     assert quote_ident('x"; DROP TABLE y; --') == '"x""; DROP TABLE y; --"'
+
+
+ALL_TYPES = {
+    "t": "text",
+    "i": "int",
+    "f": "float",
+    "d": "date",
+    "ts": "timestamp",
+    "b": "bool",
+    "empty": "text",
+}
+
+
+def _awkward_rows() -> pd.DataFrame:
+    """Every logical type, NULLs in each, and text that CSV must quote or could mistake for NULL."""
+    return pd.DataFrame(
+        {
+            "t": ['a,b "quoted"\nline two', "100%", "back\\slash", "", "\\N", None],
+            "i": pd.array([1, 2, None, 4, 5, 6], dtype="Int64"),
+            "f": [1.5, None, -0.25, 1e-9, 3.0, 2.0],
+            "d": [dt.date(2024, 2, 29), None, dt.date(1990, 1, 1), dt.date(2026, 3, 31), None, None],
+            "ts": [dt.datetime(2024, 5, 1, 9, 5, 7), None, None, None, None, dt.datetime(2026, 1, 1)],
+            "b": [True, False, None, True, True, False],
+            "empty": [None] * 6,
+        }
+    )
+
+
+def test_columnar_reads_give_what_row_reads_give(warehouse):
+    """read_columnar (COPY on PostgreSQL, column-wise on DuckDB) returns the values read_frame
+    does, with dates as datetime64 and the same kinds of column."""
+    with warehouse.transaction() as conn:
+        warehouse.replace_rows(
+            conn, "staging", "awkward", _awkward_rows(), where={"t": "x"}, column_types=ALL_TYPES
+        )
+    sql = "SELECT * FROM staging.awkward WHERE i <> :skip OR i IS NULL ORDER BY i NULLS LAST"
+    rows = warehouse.read_frame(sql, {"skip": 99})
+    bulk = warehouse.read_columnar(sql, {"skip": 99})
+
+    assert list(bulk.columns) == list(ALL_TYPES)
+    for column in ("d", "ts"):
+        assert str(bulk[column].dtype).startswith("datetime64")
+        rows[column] = pd.to_datetime(rows[column])
+    for column in ALL_TYPES:
+        assert rows[column].isna().tolist() == bulk[column].isna().tolist(), column
+        assert rows[column].dropna().tolist() == bulk[column].dropna().tolist(), column
+    assert bulk["i"].dropna().tolist() == [1, 2, 4, 5, 6]
+    assert bulk.loc[0, "t"] == 'a,b "quoted"\nline two'
+    assert warehouse.read_columnar(sql.replace("OR i IS NULL", "AND false"), {"skip": 99}).empty
