@@ -426,7 +426,10 @@ def test_data_docs_add_a_month_without_rebuilding_earlier_months(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in first_pages} == first_pages
     index = second.index.read_text(encoding="utf-8")
     assert "2024-03" in index and "2024-04" in index
-    # The project's config does not grow with every month validated.
+    # The project's config does not grow with every month validated, nor when a table first
+    # arrives: the site was made with an asset for every table.
+    assert (tmp_path / "gx" / "great_expectations.yml").read_text(encoding="utf-8") == config
+    build_data_docs(tmp_path, tables | {"Header": header(4)}, LA, "2024-05")
     assert (tmp_path / "gx" / "great_expectations.yml").read_text(encoding="utf-8") == config
 
 
