@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -580,7 +581,10 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [{k: (None if is_missing(v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
+@cache
 def _environment() -> Environment:
+    """One Jinja environment per process, so each template is compiled once (it checks the
+    template files' times on use, so an edited template is still picked up)."""
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
