@@ -234,6 +234,15 @@ def batch_checks(
     return checks
 
 
+def batch_input(table_name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns of a staged frame that `batch_frame` reads (the table's own columns, not the
+    lineage ones), with every row: all a helper process must be sent to run the batch suite.
+    The lineage columns (la_code, extract_month, source_file: a string each per row) were most
+    of what pickling a council-month's tables to a helper cost."""
+    wanted = {c.staging_name for c in _table(table_name).columns}
+    return frame[[c for c in frame.columns if str(c).lower() in wanted]]
+
+
 def batch_frame(table_name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The frame a table's batch suite runs on: the staged columns its checks read (a missing
     one as all blank), plus the measure columns of its share-known checks."""

@@ -157,9 +157,10 @@ class GxWorker:
         previous_counts: Mapping[str, int],
         data_docs_dir: Path | None,
     ) -> HelperCall:
-        return self.call(
-            validate_batch, dict(tables), la_code, extract_month, dict(previous_counts), data_docs_dir
-        )
+        from cp_pipeline.validation.expectations import batch_input
+
+        sent = {name: batch_input(name, frame) for name, frame in tables.items()}
+        return self.call(validate_batch, sent, la_code, extract_month, dict(previous_counts), data_docs_dir)
 
     def warehouse_suite(self, warehouse: Warehouse, extract_month: str) -> HelperCall:
         """The warehouse suite for a month, sent to a helper (see `_warehouse_suite`): the call's

@@ -496,3 +496,32 @@ def test_a_helper_validates_each_month_while_the_next_is_made_and_stores_each_as
     finally:
         helper.close()
         warehouse.dispose()
+
+
+def test_a_helper_sent_only_the_columns_the_batch_suite_reads_finds_the_same(tmp_path):
+    """GxWorker.submit sends each staged table without its lineage columns (most of the pickling
+    cost): the batch suite's results on what is sent equal its results on the whole frames."""
+    from cp_pipeline.extracts.landing import council_months, land_month
+    from cp_pipeline.synthetic.generate import generate
+    from cp_pipeline.validation.expectations import batch_input
+    from cp_pipeline.validation.run import load_staged_tables
+
+    generate(tmp_path, seed=11, las=1, months=1, messy=True)
+    extracts = tmp_path / "extracts"
+    ((la, (month, *_)),) = council_months(extracts).items()
+    warehouse = Warehouse(f"duckdb:///{tmp_path}/wh.duckdb")
+    try:
+        land_month(warehouse, extracts / la / month, la, month)
+        tables = load_staged_tables(warehouse, la, month)
+    finally:
+        warehouse.dispose()
+    sent = {name: batch_input(name, frame) for name, frame in tables.items()}
+    assert all(len(sent[n]) == len(tables[n]) for n in tables)
+    assert all(
+        {"la_code", "extract_month", "source_file", "source_line"}.isdisjoint(f.columns)
+        for f in sent.values()
+    )
+    whole = validate_staged_batch(tables, la, month, {}).drop(columns="run_at")
+    trimmed = validate_staged_batch(sent, la, month, {}).drop(columns="run_at")
+    assert len(whole) >= 100  # every table present, several checks each
+    pd.testing.assert_frame_equal(whole, trimmed)
