@@ -203,7 +203,6 @@ class Warehouse:
                 ) as copy:
                     for chunk in copy:
                         buffer.write(chunk)
-            conn.rollback()
         buffer.seek(0)
         names = [name for name, _ in columns]
         if not buffer.getbuffer().nbytes:

@@ -143,9 +143,8 @@ def run_dfe_rules(
             continue
         found = found.loc[:, VIOLATION_COLUMNS].drop_duplicates(["table_name", "source_file", "source_line"])
         row["rows_failed"] = len(found)
-        row["status"] = FAILED if len(found) else PASSED
-        if len(found):
-            parts.append(_quarantine_rows(rule, found, la_code, extract_month))
+        row["status"] = FAILED
+        parts.append(_quarantine_rows(rule, found, la_code, extract_month))
     _clear_shared()
     violations = pd.concat(parts, ignore_index=True) if parts else empty_quarantine()
     summary_frame = pd.DataFrame(summary, columns=SUMMARY_COLUMNS)
