@@ -184,7 +184,7 @@ def _store(warehouse: Warehouse, item: _Pending, with_gx: bool) -> ValidationOut
     flagged = dfe.violations.copy()
     flagged["stage"] = "dfe_rules"
     where = {"la_code": la_code, "extract_month": extract_month}
-    with warehouse.transaction() as conn:
+    with warehouse.transaction(catalogue_cache=True) as conn:
         warehouse.replace_rows(
             conn,
             "dq",

@@ -110,3 +110,35 @@ def test_columnar_reads_give_what_row_reads_give(warehouse):
     assert bulk["i"].dropna().tolist() == [1, 2, 4, 5, 6]
     assert bulk.loc[0, "t"] == 'a,b "quoted"\nline two'
     assert warehouse.read_columnar(sql.replace("OR i IS NULL", "AND false"), {"skip": 99}).empty
+
+
+def test_a_transaction_caching_the_catalogue_sees_its_own_ddl_and_forgets_it_on_rollback(warehouse):
+    """store_month's transactions look the catalogue up once per schema: tables and columns
+    they add are seen within the transaction, and nothing of a rolled-back one outlives it."""
+    wider = {**TYPES, "extra": "text"}
+    with pytest.raises(RuntimeError), warehouse.transaction(catalogue_cache=True) as conn:
+        warehouse.replace_rows(
+            conn, "staging", "t", _frame("2024-01", 2), where={"extract_month": "2024-01"}, column_types=TYPES
+        )
+        assert warehouse.table_columns(conn, "staging", "t") == list(TYPES)
+        raise RuntimeError("rolled back: staging.t was never made")
+    with warehouse.engine.connect() as conn:
+        assert not warehouse.table_exists(conn, "staging", "t")
+    with warehouse.transaction(catalogue_cache=True) as conn:
+        warehouse.replace_rows(
+            conn, "staging", "t", _frame("2024-01", 2), where={"extract_month": "2024-01"}, column_types=TYPES
+        )
+        widened = _frame("2024-02", 1).assign(extra="x")
+        warehouse.replace_rows(
+            conn, "staging", "t", widened, where={"extract_month": "2024-02"}, column_types=wider
+        )
+        assert warehouse.table_columns(conn, "staging", "t") == list(wider)
+        warehouse.drop_table(conn, "staging", "t")
+        assert not warehouse.table_exists(conn, "staging", "t")
+        warehouse.replace_rows(
+            conn, "staging", "t", _frame("2024-03", 3), where={"extract_month": "2024-03"}, column_types=TYPES
+        )
+    with warehouse.engine.connect() as conn:
+        assert warehouse.table_columns(conn, "staging", "t") == list(TYPES)
+    counts = warehouse.read_frame("SELECT extract_month, COUNT(*) AS n FROM staging.t GROUP BY 1")
+    assert counts.to_dict("records") == [{"extract_month": "2024-03", "n": 3}]
