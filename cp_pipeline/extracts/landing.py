@@ -26,6 +26,12 @@ from cp_pipeline.warehouse.engine import Warehouse
 
 log = logging.getLogger(__name__)
 
+# Folders sent to each helper ahead of the writer, and the most prepared council-months stored
+# in one transaction: while the single writer stores, the helpers keep preparing, and what they
+# have finished by then is written together (fewer, larger inserts: see store_months).
+IN_FLIGHT_PER_HELPER = 4
+STORE_TOGETHER = 8
+
 # Matched with fullmatch: `$` alone would also accept a name ending in a newline.
 LA_CODE = re.compile(r"[EWSN]\d{8}")
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -150,7 +156,9 @@ def land_months(
     With `helpers` (a pool of helper processes: `GxWorker`), folders are read and normalised in
     the helpers while this process stores the ones already prepared (the warehouse has one
     writer); while the helpers are still starting, or all busy, this process prepares the next
-    folder itself, so a helper never makes the run wait. Without helpers: `land_month` in turn."""
+    folder itself, so a helper never makes the run wait. Council-months prepared by the time
+    the writer is free are stored together (`store_months`). Without helpers: `land_month` in
+    turn."""
     from cp_pipeline.extracts.pseudonymise import configured_key
 
     key = configured_key()
@@ -161,78 +169,83 @@ def land_months(
 
     waiting = deque(todo)
     sent: deque = deque()  # (previous hashes, HelperCall of prepare_month), oldest first
+
+    def take() -> tuple[PreparedMonth, dict[str, str]]:
+        previous, call = sent.popleft()
+        return call.result(), previous
+
     while waiting or sent:
         if helpers is not None and helpers.ready():
-            while waiting and len(sent) < 2 * helpers.processes:
+            while waiting and len(sent) < IN_FLIGHT_PER_HELPER * helpers.processes:
                 previous, args = job(*waiting.popleft())
                 sent.append((previous, helpers.call(prepare_month, *args)))
         if sent and (sent[0][1].done() or not waiting):
-            previous, call = sent.popleft()
-            prepared = call.result()
+            ready = [take()]
         else:
             previous, args = job(*waiting.popleft())
-            prepared = prepare_month(*args)
-        yield store_month(warehouse, prepared, previous)
+            ready = [(prepare_month(*args), previous)]
+        # Whatever else the helpers have finished is stored with it, in one transaction.
+        while sent and sent[0][1].done() and len(ready) < STORE_TOGETHER:
+            ready.append(take())
+        yield from store_months(warehouse, ready)
 
 
 def store_month(warehouse: Warehouse, prepared: PreparedMonth, previous: dict[str, str]) -> LandingResult:
     """Store a prepared month (raw, staging, quarantine, manifest, presence, log) in one
     transaction, replacing what the council's month held before."""
-    la_code, extract_month, hashes = prepared.la_code, prepared.extract_month, prepared.hashes
-    if prepared.unchanged:
-        return LandingResult(la_code, extract_month, "unchanged", files=len(hashes), file_hashes=hashes)
+    return store_months(warehouse, [(prepared, previous)])[0]
 
+
+def store_months(
+    warehouse: Warehouse, items: list[tuple[PreparedMonth, dict[str, str]]]
+) -> list[LandingResult]:
+    """Store several prepared council-months (each with the file hashes landed for it before) in
+    one transaction, each replacing what its council-month held before; a result for each.
+
+    Each table is written once for them all: in a national month, one insert per table per
+    council was most of the single writer's time (DuckDB writes a large insert straight to the
+    database file, and logs and later re-writes a small one)."""
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    result = LandingResult(
-        la_code, extract_month, "replaced" if previous else "landed", files=len(hashes), file_hashes=hashes
-    )
-    where = {"la_code": la_code, "extract_month": extract_month}
-    manifest = pd.DataFrame(
-        [
-            {
-                "la_code": la_code,
-                "extract_month": extract_month,
-                "source_file": r.source_file,
-                "file_sha256": r.sha256,
-                "size_bytes": r.size_bytes,
-                "encoding": r.encoding,
-                "tables": ",".join(r.tables),
-                "loaded_at": loaded_at,
-            }
-            for r in prepared.file_records
-        ],
-        columns=list(MANIFEST_TYPES),
-    )
-    sha_by_file = hashes
-    quarantine_frames = []
-    presence = []
-    with warehouse.transaction() as conn:
-        warehouse.ensure_schemas(conn)
+    results: list[LandingResult] = []
+    stored: list[tuple[PreparedMonth, LandingResult]] = []
+    for prepared, previous in items:
+        la_code, extract_month, hashes = prepared.la_code, prepared.extract_month, prepared.hashes
+        if prepared.unchanged:
+            results.append(
+                LandingResult(la_code, extract_month, "unchanged", files=len(hashes), file_hashes=hashes)
+            )
+            continue
+        result = LandingResult(
+            la_code,
+            extract_month,
+            "replaced" if previous else "landed",
+            files=len(hashes),
+            file_hashes=hashes,
+        )
+        results.append(result)
+        stored.append((prepared, result))
+    if not stored:
+        return results
+
+    keys = [{"la_code": p.la_code, "extract_month": p.extract_month} for p, _ in stored]
+    frames: dict[tuple[str, str], list[pd.DataFrame]] = {}  # (schema, table) -> frames to write
+    quarantine_frames: list[pd.DataFrame] = []
+    presence: list[tuple] = []
+    for prepared, result in stored:
+        la_code, extract_month, sha_by_file = prepared.la_code, prepared.extract_month, prepared.hashes
         for name, spec in table_specs().items():
             table = prepared.tables.get(name)
             if table is None:
-                # An absent table is not an empty one: clear the month and record the absence.
-                # The tables still exist, so models reading them work when no council sent one.
-                for schema, types in (("raw", raw_types(spec)), ("staging", staging_types(spec))):
-                    warehouse.create_table(conn, schema, spec.staging_name, types)
-                    warehouse.delete_where(conn, schema, spec.staging_name, where)
+                # An absent table is not an empty one: its month is cleared (every key's rows
+                # are replaced below) and the absence recorded.
                 result.tables_absent.append(name)
-                presence.append((name, False, 0, 0, 0))
+                presence.append((la_code, extract_month, name, False, 0, 0, 0))
                 continue
             raw = table.raw.copy()
             raw["file_sha256"] = raw["source_file"].map(sha_by_file)
             raw["loaded_at"] = loaded_at
-            warehouse.replace_rows(
-                conn, "raw", spec.staging_name, raw, where=where, column_types=raw_types(spec)
-            )
-            warehouse.replace_rows(
-                conn,
-                "staging",
-                spec.staging_name,
-                table.staged,
-                where=where,
-                column_types=staging_types(spec),
-            )
+            frames.setdefault(("raw", spec.staging_name), []).append(raw)
+            frames.setdefault(("staging", spec.staging_name), []).append(table.staged)
             rejected_rows = int(table.rejected[["source_file", "source_line"]].drop_duplicates().shape[0])
             if name == "Header":
                 result.children = int(table.staged["child"].nunique())
@@ -240,38 +253,68 @@ def store_month(warehouse: Warehouse, prepared: PreparedMonth, previous: dict[st
             result.rows_staged[name] = len(table.staged)
             result.rows_rejected[name] = rejected_rows
             result.rows_flagged += len(table.flags)
-            presence.append((name, True, len(raw), len(table.staged), rejected_rows))
+            presence.append((la_code, extract_month, name, True, len(raw), len(table.staged), rejected_rows))
             quarantine_frames += [table.rejected, table.flags]
-        quarantine = (
-            pd.concat([f for f in quarantine_frames if len(f)], ignore_index=True)
-            if any(len(f) for f in quarantine_frames)
-            else pd.DataFrame(columns=QUARANTINE_COLUMNS)
-        )
-        quarantine = quarantine.reindex(columns=QUARANTINE_COLUMNS)
-        quarantine["stage"] = "ingest"
+
+    manifest = pd.DataFrame(
+        [
+            {
+                "la_code": prepared.la_code,
+                "extract_month": prepared.extract_month,
+                "source_file": r.source_file,
+                "file_sha256": r.sha256,
+                "size_bytes": r.size_bytes,
+                "encoding": r.encoding,
+                "tables": ",".join(r.tables),
+                "loaded_at": loaded_at,
+            }
+            for prepared, _ in stored
+            for r in prepared.file_records
+        ],
+        columns=list(MANIFEST_TYPES),
+    )
+    quarantine = (
+        pd.concat([f for f in quarantine_frames if len(f)], ignore_index=True)
+        if any(len(f) for f in quarantine_frames)
+        else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    )
+    quarantine = quarantine.reindex(columns=QUARANTINE_COLUMNS)
+    quarantine["stage"] = "ingest"
+    presence_frame = pd.DataFrame(presence, columns=list(PRESENCE_TYPES))
+    # History of landings (never replaced): when a month was first landed, and each time a
+    # changed file replaced it.
+    log_rows = pd.DataFrame(
+        [
+            (p.la_code, p.extract_month, r.action, r.files, sum(r.rows_raw.values()), loaded_at)
+            for p, r in stored
+        ],
+        columns=list(LANDING_LOG_TYPES),
+    )
+    # Every table written goes through the warehouse's DDL helpers, so the catalogue can be cached.
+    with warehouse.transaction(catalogue_cache=True) as conn:
+        warehouse.ensure_schemas(conn)
+        for spec in table_specs().values():
+            for schema, types in (("raw", raw_types(spec)), ("staging", staging_types(spec))):
+                parts = frames.get((schema, spec.staging_name))
+                if parts is None:  # no council of these sent the table: the tables still exist,
+                    # so models reading them work when no council sent one
+                    warehouse.create_table(conn, schema, spec.staging_name, types)
+                    warehouse.delete_where(conn, schema, spec.staging_name, keys)
+                    continue
+                frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+                warehouse.replace_rows(conn, schema, spec.staging_name, frame, where=keys, column_types=types)
         warehouse.replace_rows(
             conn,
             "dq",
             "quarantine",
             quarantine,
-            where=where | {"stage": "ingest"},
+            where=[k | {"stage": "ingest"} for k in keys],
             column_types=QUARANTINE_TYPES,
         )
+        warehouse.replace_rows(conn, "dq", "file_manifest", manifest, where=keys, column_types=MANIFEST_TYPES)
         warehouse.replace_rows(
-            conn, "dq", "file_manifest", manifest, where=where, column_types=MANIFEST_TYPES
-        )
-        presence_frame = pd.DataFrame(
-            [(la_code, extract_month, *p) for p in presence], columns=list(PRESENCE_TYPES)
-        )
-        warehouse.replace_rows(
-            conn, "dq", "extract_tables", presence_frame, where=where, column_types=PRESENCE_TYPES
-        )
-        # History of landings (never replaced): when a month was first landed, and each time a
-        # changed file replaced it.
-        log_row = pd.DataFrame(
-            [(la_code, extract_month, result.action, len(hashes), sum(result.rows_raw.values()), loaded_at)],
-            columns=list(LANDING_LOG_TYPES),
+            conn, "dq", "extract_tables", presence_frame, where=keys, column_types=PRESENCE_TYPES
         )
         warehouse.create_table(conn, "dq", "landing_log", LANDING_LOG_TYPES)
-        warehouse.insert_frame(conn, "dq", "landing_log", log_row, LANDING_LOG_TYPES)
-    return result
+        warehouse.insert_frame(conn, "dq", "landing_log", log_rows, LANDING_LOG_TYPES)
+    return results

@@ -3,10 +3,19 @@ the same tables as landing them one by one in the run's own process."""
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 
-from cp_pipeline.extracts.landing import council_months, land_month, land_months
+from cp_pipeline.extracts.landing import (
+    _stored_hashes,
+    council_months,
+    land_month,
+    land_months,
+    prepare_month,
+    store_months,
+)
 from cp_pipeline.extracts.specs import table_specs
 from cp_pipeline.synthetic.generate import generate
 from cp_pipeline.validation.gx_worker import GxWorker
@@ -85,3 +94,41 @@ def test_helpers_land_what_the_run_process_lands(extracts, tmp_path, monkeypatch
     again = list(land_months(helped, extracts, todo))
     assert {r.action for r in again} == {"unchanged"}
     helped.dispose()
+
+
+def test_council_months_stored_together_give_what_they_give_stored_one_by_one(extracts, tmp_path):
+    """The writer stores whatever the helpers have finished in one transaction: the tables must
+    be the ones landing each council-month alone gives, also when one of them lacks a table the
+    others sent, one replaces a month stored before and one is unchanged."""
+    folders = tmp_path / "extracts"
+    shutil.copytree(extracts, folders)
+    todo = _todo(folders)
+    (folders / todo[1][0] / todo[1][1] / "missing.csv").unlink()  # absent, not empty
+
+    alone = Warehouse(f"duckdb:///{tmp_path}/alone.duckdb")
+    together = Warehouse(f"duckdb:///{tmp_path}/together.duckdb")
+    for warehouse in (alone, together):  # a month landed before, from other files
+        la, month = todo[2]
+        land_month(warehouse, extracts / todo[3][0] / todo[3][1], la, month)
+        la, month = todo[0]
+        land_month(warehouse, folders / la / month, la, month)
+    for la, month in todo:
+        land_month(alone, folders / la / month, la, month)
+
+    prepared = [
+        (prepare_month(folders / la / month, la, month, previous), previous)
+        for la, month in todo
+        for previous in [_stored_hashes(together, la, month)]
+    ]
+    results = store_months(together, prepared)
+    assert [(r.la_code, r.extract_month, r.action) for r in results] == [
+        (*todo[0], "unchanged"),
+        (*todo[1], "landed"),
+        (*todo[2], "replaced"),
+        (*todo[3], "landed"),
+    ]
+    assert "Missing" in results[1].tables_absent and "Missing" not in results[3].tables_absent
+
+    alone.dispose()
+    assert _differences(together, tmp_path / "alone.duckdb") == dict.fromkeys(COMPARED, 0)
+    together.dispose()
