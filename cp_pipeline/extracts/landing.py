@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 # Folders sent to each helper ahead of the writer, and the most prepared council-months stored
 # in one transaction: while the single writer stores, the helpers keep preparing, and what they
 # have finished by then is written together (fewer, larger inserts: see store_months).
-IN_FLIGHT_PER_HELPER = 4
-STORE_TOGETHER = 8
+IN_FLIGHT_PER_HELPER = 8
+STORE_TOGETHER = 16
 
 # Matched with fullmatch: `$` alone would also accept a name ending in a newline.
 LA_CODE = re.compile(r"[EWSN]\d{8}")
