@@ -208,6 +208,9 @@ def store_months(
     loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     results: list[LandingResult] = []
     stored: list[tuple[PreparedMonth, LandingResult]] = []
+    frames: dict[tuple[str, str], list[pd.DataFrame]] = {}  # (schema, table) -> frames to write
+    quarantine_frames: list[pd.DataFrame] = []
+    presence: list[tuple] = []
     for prepared, previous in items:
         la_code, extract_month, hashes = prepared.la_code, prepared.extract_month, prepared.hashes
         if prepared.unchanged:
@@ -224,15 +227,6 @@ def store_months(
         )
         results.append(result)
         stored.append((prepared, result))
-    if not stored:
-        return results
-
-    keys = [{"la_code": p.la_code, "extract_month": p.extract_month} for p, _ in stored]
-    frames: dict[tuple[str, str], list[pd.DataFrame]] = {}  # (schema, table) -> frames to write
-    quarantine_frames: list[pd.DataFrame] = []
-    presence: list[tuple] = []
-    for prepared, result in stored:
-        la_code, extract_month, sha_by_file = prepared.la_code, prepared.extract_month, prepared.hashes
         for name, spec in table_specs().items():
             table = prepared.tables.get(name)
             if table is None:
@@ -242,7 +236,7 @@ def store_months(
                 presence.append((la_code, extract_month, name, False, 0, 0, 0))
                 continue
             raw = table.raw.copy()
-            raw["file_sha256"] = raw["source_file"].map(sha_by_file)
+            raw["file_sha256"] = raw["source_file"].map(hashes)
             raw["loaded_at"] = loaded_at
             frames.setdefault(("raw", spec.staging_name), []).append(raw)
             frames.setdefault(("staging", spec.staging_name), []).append(table.staged)
@@ -255,7 +249,10 @@ def store_months(
             result.rows_flagged += len(table.flags)
             presence.append((la_code, extract_month, name, True, len(raw), len(table.staged), rejected_rows))
             quarantine_frames += [table.rejected, table.flags]
+    if not stored:
+        return results
 
+    keys = [{"la_code": p.la_code, "extract_month": p.extract_month} for p, _ in stored]
     manifest = pd.DataFrame(
         [
             {

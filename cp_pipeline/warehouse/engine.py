@@ -80,6 +80,11 @@ Where = Mapping[str, object] | Sequence[Mapping[str, object]]
 _CATALOGUE = "cp_pipeline_catalogue"
 
 
+def _where_keys(where: Where) -> list[Mapping[str, object]]:
+    """`where` as a list of keys (one key given alone is a list of one)."""
+    return [where] if isinstance(where, Mapping) else list(where)
+
+
 def quote_ident(name: str) -> str:
     """Quote one SQL identifier; names that come from files never reach SQL any other way."""
     return '"' + str(name).replace('"', '""') + '"'
@@ -303,7 +308,7 @@ class Warehouse:
     def _delete_rows(self, conn: Connection, schema: str, table: str, where: Where) -> None:
         """DELETE … WHERE on a table known to exist (no catalogue look-up). `where` is one key
         (column -> value, all must match) or several keys with the same columns (any may match)."""
-        keys = [where] if isinstance(where, Mapping) else list(where)
+        keys = _where_keys(where)
         if not keys:
             return
         clauses, params = [], {}
@@ -333,8 +338,7 @@ class Warehouse:
         types.update({c: t for c, t in (column_types or {}).items() if c in frame.columns})
         self.create_table(conn, schema, table, types)
         self.add_missing_columns(conn, schema, table, types)
-        key = where if isinstance(where, Mapping) else next(iter(where), {})
-        self._ensure_where_index(conn, schema, table, list(key))
+        self._ensure_where_index(conn, schema, table, list(next(iter(_where_keys(where)), {})))
         # The table exists now, so the delete needs no second catalogue look-up.
         self._delete_rows(conn, schema, table, where)
         return self.insert_frame(conn, schema, table, frame, types)
