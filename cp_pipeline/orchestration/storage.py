@@ -9,6 +9,13 @@ processes, the webserver, see every commit as before), and `store_event_batch`
 writes a batch in one transaction per shard, through the same code as single events. Dagster
 hands over batches when `DAGSTER_EVENT_BATCH_SIZE` is set, which the CLI does.
 
+Its connections also run with `PRAGMA synchronous=NORMAL`, SQLite's recommended setting for a WAL
+database: a commit is written to the WAL but not fsynced (the WAL is synced at each checkpoint), which
+takes a council month's ~450 commits from ~0.3 ms to ~0.05 ms each. A process that crashes or is
+killed loses nothing (the operating system still writes what it was given); only a power cut or
+kernel panic can lose the last commits before a checkpoint, never corrupt the file. What it would
+lose is run history, and a month re-runs idempotently.
+
 The files, tables and schema are Dagster's own: an instance written by this class reads with the
 default one and back. `dagster.yaml` selects it (and falls back to the default if removed).
 """
@@ -24,11 +31,18 @@ from dagster import Field, StringSource
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sql import create_engine
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
+from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
 
 # Events a run stores together when Dagster batches them (the run's planned materialisations,
 # a partition range's materialisations of one asset); a batch this size is one transaction.
 EVENT_BATCH_SIZE = "10000"
+
+
+def _synchronous_normal(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
@@ -79,6 +93,7 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
                 max_overflow=8,
                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
             )
+            event.listen(engine, "connect", _synchronous_normal)
             self._engines[shard] = engine
         return engine
 

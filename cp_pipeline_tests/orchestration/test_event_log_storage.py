@@ -77,6 +77,16 @@ def test_dagster_yaml_selects_the_batching_storage_in_the_instance_folder(tmp_pa
     assert Path(storage._base_dir) == tmp_path / "home" / "history" / "runs"
 
 
+def test_its_connections_commit_without_an_fsync_each_and_stay_in_wal_mode(tmp_path, monkeypatch):
+    instance = _instance(tmp_path / "home", batching=True, monkeypatch=monkeypatch)
+    run_id = _run_range(instance, "2026-01", "2026-01")
+    storage = instance.event_log_storage
+    for connect in (storage.index_connection, lambda: storage.run_connection(run_id)):
+        with connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL; FULL is 2
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
 def test_a_run_stores_what_dagsters_own_storage_stores_and_dagster_reads_it_back(tmp_path, monkeypatch):
     batches = []
     store_batch = BatchingSqliteEventLogStorage.store_event_batch
