@@ -58,13 +58,17 @@ def run(
     reference: Annotated[Path | None, typer.Option(help="reference folder (CP_REFERENCE_DIR)")] = None,
     warehouse: Annotated[str | None, typer.Option(help="SQLAlchemy URL (CP_WAREHOUSE_URL)")] = None,
     publish: Annotated[bool | None, typer.Option(help="suppress small numbers (CP_PUBLISH)")] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="print every Dagster event, not just the pipeline's messages"),
+    ] = False,
 ) -> None:
     """Materialise every asset for a range of months through Dagster, as one run."""
     _apply_overrides(extracts, reference, warehouse, publish)
     from cp_pipeline.orchestration.runs import run_months
 
     try:
-        outcome = run_months(from_month, to_month)
+        outcome = run_months(from_month, to_month, log_level="DEBUG" if verbose else "INFO")
     except Exception as exc:  # one line for the operator; the full trace is in the Dagster run
         _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
     typer.echo(outcome)

@@ -40,9 +40,16 @@ def _instance() -> DagsterInstance:
 
 
 def run_months(
-    first: str | None = None, last: str | None = None, settings: Settings | None = None
+    first: str | None = None,
+    last: str | None = None,
+    settings: Settings | None = None,
+    log_level: str = "INFO",
 ) -> RunOutcome:
-    """Materialise every asset for the months first..last in ONE Dagster run."""
+    """Materialise every asset for the months first..last in ONE Dagster run.
+
+    `log_level` is the console's: at INFO it shows the pipeline's own messages and any warning or
+    error; DEBUG adds a line for every Dagster event (~350 for a council month). The run's event
+    log, which the Dagster UI reads, keeps every event either way."""
     settings = settings or Settings.from_env()
     available = council_months(settings.extracts_dir)
     months = sorted({m for ms in available.values() for m in ms})
@@ -76,6 +83,7 @@ def run_months(
                 "dagster/asset_partition_range_end": last,
                 "cp_pipeline/months": f"{first}..{last}",
             },
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             raise_on_error=True,
         )
     finally:

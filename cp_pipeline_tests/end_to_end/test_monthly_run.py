@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+from contextlib import redirect_stderr
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +33,10 @@ def messy_run(tmp_path_factory):
         reports_dir=root / "reports",
         data_docs_dir=root / "data_docs",
     )
-    outcome = run_months(FIRST, LAST, settings)
+    console = io.StringIO()  # Dagster's console logger writes to whatever sys.stderr is
+    with redirect_stderr(console):
+        outcome = run_months(FIRST, LAST, settings)
+    (root / "console.txt").write_text(console.getvalue())
     manifest = json.loads((root / "data" / "messy_manifest.json").read_text())
     warehouse = Warehouse(settings.warehouse_url)
     yield settings, outcome, manifest, warehouse
@@ -138,6 +143,18 @@ def test_the_run_writes_the_board_report(messy_run):
     settings, _, _, _ = messy_run
     html = sorted(settings.reports_dir.glob(f"scorecard_*_{LAST}.html"))
     assert html and html[0].stat().st_size > 10_000
+
+
+def test_the_console_shows_the_pipelines_messages_and_every_event_only_when_asked(messy_run):
+    settings, _, _, _ = messy_run
+    console = (settings.reports_dir.parent / "console.txt").read_text()
+    assert f"{LAST}: landed" in console and " - INFO - " in console
+    assert " - DEBUG - " not in console and "STEP_START" not in console
+
+    verbose = io.StringIO()
+    with redirect_stderr(verbose):
+        run_months(LAST, LAST, settings, log_level="DEBUG")
+    assert " - DEBUG - " in verbose.getvalue() and "STEP_START" in verbose.getvalue()
 
 
 def test_a_month_with_no_partition_fails_with_one_line(tmp_path):
