@@ -44,6 +44,7 @@ def test_the_smoke_benchmark_prints_a_figure_or_a_reason_for_every_scenario(tmp_
     assert {r["scenario"] for r in records} == EXPECTED
     for record in records:
         assert record["smoke"] is True and isinstance(record["cores"], int) and record["cores"] >= 1
+        assert record["calibration_seconds"] > 0 and record["cpu_model"], record["scenario"]
         if "skipped" in record:
             assert record["skipped"], record
             continue
