@@ -79,7 +79,8 @@ class PipelineRun:
     def start(cls, env: dict[str, str], cwd: Path, first: str, last: str) -> PipelineRun:
         started_at = time.monotonic()
         process = subprocess.Popen(
-            [*_cp_pipeline(), "run", "--from", first, "--to", last],
+            # --verbose: the kill points are Dagster's step events, which the console shows only then
+            [*_cp_pipeline(), "run", "--verbose", "--from", first, "--to", last],
             env=env,
             cwd=cwd,
             stdout=subprocess.PIPE,
