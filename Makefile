@@ -14,6 +14,9 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# pip compiles what it installs, but not an editable project: compile it once, so every run
+	# and helper process loads bytecode even where PYTHONDONTWRITEBYTECODE is set (containers)
+	$(BIN)/python -m compileall -q cp_pipeline
 	touch $@
 
 install: $(BIN)/.installed
