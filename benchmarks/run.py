@@ -102,9 +102,10 @@ def cpu_model() -> str:
 
 
 def calibration_seconds() -> float:
-    """How fast this machine is right now: the best of five runs of a fixed single-core workload
-    (pure Python, then a sort of two million numbers). The same VM has measured 1.5x to 2x slower
-    on some days than others; a figure is comparable with another only beside this number."""
+    """A fixed single-core workload, best of five (pure Python, then a sort of two million
+    numbers), recorded beside each figure. The same VM has measured 1.5x to 2x slower on some days
+    than others, but this number has not tracked it (on 2026-12-04 it halved while the council
+    month grew 40 %): a record of the moment, not a factor to correct figures by."""
     import numpy as np
 
     values = np.random.default_rng(0).random(2_000_000)
