@@ -24,7 +24,6 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cp_pipeline.indicators.catalogue import Indicator, catalogue
-from cp_pipeline.reporting import charts
 from cp_pipeline.reporting.commentary import (
     TrendPoint,
     breakdown_sentence,
@@ -43,11 +42,14 @@ from cp_pipeline.reporting.formatting import (
     rag_label,
     short_month_label,
 )
-from cp_pipeline.reporting.workbook import write_workbook
 from cp_pipeline.settings import Settings
 from cp_pipeline.warehouse.engine import Warehouse, qualified
 
 log = logging.getLogger(__name__)
+
+# The drawing half of this module (`charts` brings altair, `workbook` openpyxl: about a second
+# of imports) is imported where a report is drawn, not here: a run's main process only reads the
+# figures and hands them to its helpers, which import these while the run lands its files.
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 # From this many councils a month, reports are drawn in up to REPORT_PROCESSES processes (one
@@ -403,6 +405,8 @@ def tile_for(
         label = f"12-month trend of {name}" + (
             " with its target as a dashed line" if any(p.target is not None for p in points) else ""
         )
+        from cp_pipeline.reporting import charts
+
         chart = (charts.trend_chart(points, unit), label)
     return {
         "code": row["indicator_code"],
@@ -472,6 +476,8 @@ def _breakdown_figures(breakdowns: pd.DataFrame, with_charts: bool) -> list[dict
             )
         chart = None
         if with_charts and any(p is not None for p in percents):
+            from cp_pipeline.reporting import charts
+
             chart = (
                 charts.breakdown_chart(categories, percents),
                 f"Children looked after by {title.lower()}, per cent",
@@ -495,6 +501,8 @@ def render_charts(items: list[dict], svg_key: str) -> None:
     jobs = [item for item in items if item.get("chart")]
     if not jobs:
         return
+    from cp_pipeline.reporting import charts
+
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) * 2)) as pool:
         svgs = list(pool.map(lambda item: charts.to_inline_svg(*item["chart"]), jobs))
     for item, svg in zip(jobs, svgs, strict=True):
@@ -705,6 +713,9 @@ def write_reports_for_months(
         for month in months:
             councils, indicators = _council_data(warehouse, month, la_code)
             calls += [helpers.call(write_council_report, data, indicators, out_dir) for data in councils]
+        # While the helpers draw on the other core, this one writes the run's log into the
+        # warehouse file: closing the file at the end of the run would otherwise do it then.
+        warehouse.checkpoint()
         return [path for call in calls for path in call.result()]
     written = []
     for month in months:
@@ -729,8 +740,18 @@ def _draw_here(councils: list[CouncilData], indicators: Mapping[str, Indicator],
         return [path for data in councils for path in write_council_report(data, indicators, out_dir)]
 
 
+def warm_up() -> None:
+    """Make a helper process ready to draw reports: import the drawing half of this module and
+    start the chart engine (its first conversion is slow)."""
+    from cp_pipeline.reporting import charts, workbook  # noqa: F401 - imported now, used later
+
+    charts.warm_up()
+
+
 def write_council_report(data: CouncilData, indicators: Mapping[str, Indicator], out_dir: Path) -> list[Path]:
     """One council's HTML page and XLSX workbook, each written whole or not at all."""
+    from cp_pipeline.reporting.workbook import write_workbook
+
     context = build_context(data, indicators)
     stem = out_dir / f"scorecard_{data.la_code}_{data.month}"
     html_path = stem.with_suffix(".html")

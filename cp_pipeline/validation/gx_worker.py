@@ -83,8 +83,9 @@ def _import_great_expectations() -> None:
     import cp_pipeline.validation.expectations  # noqa: F401
 
     # The run's last step draws the board report here too (charts through vl-convert, whose
-    # first conversion starts its JavaScript engine): warm that up while the run lands files.
-    from cp_pipeline.reporting.charts import warm_up
+    # first conversion starts its JavaScript engine; the workbook through openpyxl): import and
+    # warm that up while the run lands files.
+    from cp_pipeline.reporting.report import warm_up
 
     warm_up()
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -254,3 +256,14 @@ def test_reports_drawn_in_helper_processes_match_those_drawn_in_process(
     for a, b in zip(serial, parallel, strict=True):
         if a.suffix == ".html":  # the same but for the minute each was produced in
             assert _unstamped(a) == _unstamped(b), a.name
+
+
+def test_a_runs_main_process_does_not_import_the_drawing_libraries():
+    """A run's main process reads each report's figures and its helpers draw them: loading the
+    pipeline and the report module there must not pay for altair and openpyxl (~1 s)."""
+    code = (
+        "import sys, cp_pipeline.orchestration.definitions, cp_pipeline.reporting.report; "
+        "print(sorted({'altair', 'openpyxl', 'vl_convert'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

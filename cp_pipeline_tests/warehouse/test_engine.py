@@ -1,4 +1,5 @@
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -142,3 +143,20 @@ def test_a_transaction_caching_the_catalogue_sees_its_own_ddl_and_forgets_it_on_
         assert warehouse.table_columns(conn, "staging", "t") == list(TYPES)
     counts = warehouse.read_frame("SELECT extract_month, COUNT(*) AS n FROM staging.t GROUP BY 1")
     assert counts.to_dict("records") == [{"extract_month": "2024-03", "n": 3}]
+
+
+def test_a_checkpoint_writes_the_log_into_the_file_and_keeps_every_row(warehouse):
+    """A run checkpoints DuckDB while its helpers draw the reports (so closing the file at the
+    end has little left to write); on PostgreSQL the call does nothing."""
+    with warehouse.transaction() as conn:
+        warehouse.replace_rows(
+            conn, "staging", "t", _frame("2024-01", 3), where={"extract_month": "2024-01"}, column_types=TYPES
+        )
+    database = warehouse.engine.url.database
+    log = Path(f"{database}.wal") if warehouse.dialect == "duckdb" else None
+    if log is not None:
+        assert log.exists() and log.stat().st_size > 0  # the write sits in the log until a checkpoint
+    warehouse.checkpoint()
+    if log is not None:
+        assert not log.exists() or log.stat().st_size == 0
+    assert warehouse.read_frame("SELECT COUNT(*) AS n FROM staging.t")["n"].iloc[0] == 3
