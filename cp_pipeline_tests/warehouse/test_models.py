@@ -22,6 +22,9 @@ def test_a_partitioned_reference_reads_only_its_month(tmp_path: Path):
     sql = render(model.body, {}, "duckdb", "2024-03")
     assert "WHERE extract_month = '2024-03'" in sql
     assert model.sources == (("staging", "episodes"),)
+    # The compiled template is kept for the next month (a backfill renders each model monthly).
+    assert "WHERE extract_month = '2024-04'" in render(model.body, {}, "duckdb", "2024-04")
+    assert "extract_month" not in render(model.body, {}, "duckdb", None)
 
 
 def test_month_bounds_give_the_period_end():
