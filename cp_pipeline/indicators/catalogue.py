@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,6 +48,8 @@ def catalogue() -> dict[str, Indicator]:
             raise ValueError(
                 f"{code}: unit {indicator.unit!r} or polarity {indicator.polarity!r} not allowed"
             )
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", code):  # codes are written into SQL as literals
+            raise ValueError(f"{code!r}: an indicator code is capital letters, digits and _")
         if not indicator.sql_path.is_file():
             raise ValueError(f"{code}: no SQL at {indicator.sql_path}")
         entries[code] = indicator

@@ -3,6 +3,8 @@ value, target, RAG, benchmarks, trend and suppression."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -84,14 +86,26 @@ def suppress(frame: pd.DataFrame) -> pd.Series:
 
 
 def _indicator_rows(
-    warehouse: Warehouse, conn, indicator: Indicator, extract_month: str, councils: list[str]
+    warehouse: Warehouse, conn, entries: Mapping[str, Indicator], extract_month: str, councils: list[str]
 ) -> pd.DataFrame:
-    sql = render(indicator.sql, load_models(), warehouse.dialect, extract_month)
-    result = warehouse.read_frame(sql, conn=conn)
-    grid = pd.DataFrame({"la_code": councils})
-    rows = grid.merge(result, on="la_code", how="left")
-    rows["indicator_code"] = indicator.code
-    return rows[["la_code", "indicator_code", "numerator", "denominator"]]
+    """Every indicator's numerator and denominator for each council, indicator by indicator in
+    catalogue order: one query, the catalogue's SQL joined by UNION ALL (one round trip and one
+    frame instead of ~50; DuckDB runs the parts in parallel). Both are cast to double, as the
+    scorecard then holds them."""
+    models = load_models()
+    parts = [
+        f"SELECT '{code}' AS indicator_code, q.la_code, CAST(q.numerator AS DOUBLE PRECISION) AS numerator, "
+        f"CAST(q.denominator AS DOUBLE PRECISION) AS denominator FROM (\n"
+        f"{render(indicator.sql, models, warehouse.dialect, extract_month)}\n) AS q"
+        for code, indicator in entries.items()
+    ]
+    result = warehouse.read_frame("\nUNION ALL\n".join(parts), conn=conn)
+    grid = pd.DataFrame(
+        [(la, code) for code in entries for la in councils], columns=["la_code", "indicator_code"]
+    )
+    return grid.merge(result, on=["la_code", "indicator_code"], how="left")[
+        ["la_code", "indicator_code", "numerator", "denominator"]
+    ]
 
 
 def _previous_values(warehouse: Warehouse, conn, months: list[str]) -> pd.DataFrame:
@@ -166,8 +180,7 @@ def build_scorecard(warehouse: Warehouse, extract_month: str, *, publish: bool =
         # Reference and dq tables written by Python are read here first: PostgreSQL needs their
         # statistics (GOOD_SCHOOL_PCT took 22 s for five councils without, 0.2 s with).
         analyse_tables(warehouse, {t for i in entries.values() for t in _SOURCE.findall(i.sql)})
-        frames = [_indicator_rows(warehouse, conn, ind, extract_month, councils) for ind in entries.values()]
-        rows = pd.concat(frames, ignore_index=True)
+        rows = _indicator_rows(warehouse, conn, entries, extract_month, councils)
         absent = _absent_tables(conn, warehouse, extract_month)
         targets = _targets_for(conn, warehouse, extract_month)
         benchmarks = _benchmarks_for(conn, warehouse, period_end.year)

@@ -267,7 +267,44 @@ def build_model_months(
     if model.materialized == "view" or not model.partitioned:
         months = [None]
     with warehouse.transaction() as conn:
-        return [_write_model(warehouse, conn, model, month, models) for month in months]
+        columns: list[str] | None = None  # every month's SQL gives the same columns: checked once
+        results = []
+        for month in months:
+            sql = render(model.body, models, warehouse.dialect, month if model.partitioned else None)
+            if model.materialized == "view":
+                return [_write_view(conn, model, sql)]
+            columns = columns or _table_for(warehouse, conn, model, sql)
+            results.append(_write_model(warehouse, conn, model, month, sql, columns))
+        refresh_statistics(warehouse, conn, [(model.schema, model.name)])  # once all months are in
+        return results
+
+
+def _write_view(conn: Connection, model: SqlModel, sql: str) -> BuildResult:
+    target = qualified(model.schema, model.name)
+    conn.execute(sa.text(f"DROP VIEW IF EXISTS {target}"))
+    conn.execute(sa.text(f"CREATE VIEW {target} AS {sql}"))
+    _comment(conn, model, "VIEW")
+    return BuildResult(model.name, None, 0)
+
+
+def _table_for(warehouse: Warehouse, conn: Connection, model: SqlModel, sql: str) -> list[str]:
+    """The model's output columns, with its table created to fit them (or re-created when they
+    changed: its old rows no longer fit; views over it go too, rebuilt by their own assets later in
+    the same run)."""
+    columns = _result_columns(conn, sql)
+    existing = warehouse.table_columns(conn, model.schema, model.name)
+    if existing and existing != columns:
+        warehouse.drop_table(conn, model.schema, model.name)
+        existing = []
+    if not existing:
+        target = qualified(model.schema, model.name)
+        conn.execute(sa.text(f"CREATE TABLE {target} AS SELECT * FROM ({sql}) AS model_output LIMIT 0"))
+        _comment(conn, model, "TABLE")
+    if model.partitioned:
+        if "extract_month" not in columns:
+            raise ValueError(f"{model.path.name}: a partitioned model must output extract_month")
+        _ensure_month_index(warehouse, conn, model, columns)
+    return columns
 
 
 def _write_model(
@@ -275,39 +312,19 @@ def _write_model(
     conn: Connection,
     model: SqlModel,
     extract_month: str | None,
-    models: Mapping[str, SqlModel],
+    sql: str,
+    columns: list[str],
 ) -> BuildResult:
-    sql = render(model.body, models, warehouse.dialect, extract_month if model.partitioned else None)
     target = qualified(model.schema, model.name)
-    if model.materialized == "view":
-        conn.execute(sa.text(f"DROP VIEW IF EXISTS {target}"))
-        conn.execute(sa.text(f"CREATE VIEW {target} AS {sql}"))
-        _comment(conn, model, "VIEW")
-        return BuildResult(model.name, None, 0)
-    columns = _result_columns(conn, sql)
-    existing = warehouse.table_columns(conn, model.schema, model.name)
-    if existing and existing != columns:
-        # The model's columns changed: its old rows no longer fit. Views over it go too and
-        # are rebuilt by their own assets later in the same run.
-        warehouse.drop_table(conn, model.schema, model.name)
-        existing = []
-    if not existing:
-        conn.execute(sa.text(f"CREATE TABLE {target} AS SELECT * FROM ({sql}) AS model_output LIMIT 0"))
-        _comment(conn, model, "TABLE")
     col_list = ", ".join(quote_ident(c) for c in columns)
     insert = f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM ({sql}) AS model_output"
     if not model.partitioned:
         # Delete and insert rather than drop: views over the table survive on PostgreSQL.
         conn.execute(sa.text(f"DELETE FROM {target}"))
         rows = conn.execute(sa.text(insert)).rowcount
-        refresh_statistics(warehouse, conn, [(model.schema, model.name)])
         return BuildResult(model.name, None, int(rows or 0))
-    if "extract_month" not in columns:
-        raise ValueError(f"{model.path.name}: a partitioned model must output extract_month")
-    _ensure_month_index(warehouse, conn, model, columns)
     conn.execute(sa.text(f"DELETE FROM {target} WHERE extract_month = :m"), {"m": extract_month})
     result = conn.execute(sa.text(insert))
-    refresh_statistics(warehouse, conn, [(model.schema, model.name)])
     return BuildResult(model.name, extract_month, int(result.rowcount or 0))
 
 
