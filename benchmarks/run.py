@@ -660,7 +660,7 @@ def worker_direct(month: str) -> None:
     """The council month's work with no Dagster: land, validate (with Data Docs), model, test the
     models, score, check and report, as the Dagster run does (GX helper process included)."""
     from cp_pipeline.extracts.landing import council_months
-    from cp_pipeline.reporting.report import write_reports
+    from cp_pipeline.reporting.report import write_reports_for_months
     from cp_pipeline.settings import Settings
     from cp_pipeline.validation.gx_worker import GxWorker
     from cp_pipeline.validation.run import CouncilMonth, validate_months, validate_warehouse_month
@@ -682,7 +682,8 @@ def worker_direct(month: str) -> None:
     ]
     list(validate_months(warehouse, todo, gx_worker=gx_worker))
     validate_warehouse_month(warehouse, month, gx_worker=gx_worker)
-    write_reports(month, out_dir=settings.reports_dir, warehouse=warehouse)
+    # Drawn in the GX helpers, as the run's report step does (and checkpointing DuckDB meanwhile).
+    write_reports_for_months([month], out_dir=settings.reports_dir, warehouse=warehouse, helpers=gx_worker)
     warehouse.dispose()
     if gx_worker is not None:
         gx_worker.close()
