@@ -11,12 +11,15 @@ import logging
 import re
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 
 from cp_pipeline.reporting.commentary import TrendPoint
 from cp_pipeline.reporting.formatting import short_month_label
+
+if TYPE_CHECKING:
+    import altair as alt
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,8 @@ def _with_sort(spec: dict, field: str, order: list[str]) -> dict:
 def _trend_template(unit: str, with_target: bool) -> str:
     """The trend chart's Vega-Lite spec (as JSON) with its data and month order left out. Altair
     builds (and validates) each shape once a process, not once per tile or per month."""
+    import altair as alt  # only where a template is built: ~0.5 s to import
+
     x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=False))
     y_title = UNIT_TITLES.get(unit, "")
     # Counts and money start at zero; percents, rates and durations zoom in so a month's change shows.
@@ -109,6 +114,8 @@ def trend_chart(points: Sequence[TrendPoint], unit: str) -> dict:
 @cache
 def _breakdown_template() -> str:
     """The breakdown chart's Vega-Lite spec (as JSON) without its data, category order or height."""
+    import altair as alt  # only where a template is built: ~0.5 s to import
+
     y = alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=180))
     base = alt.Chart(alt.NamedData(name="breakdown"))
     bars = base.mark_bar(color=VALUE_COLOUR).encode(

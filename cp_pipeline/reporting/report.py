@@ -24,6 +24,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cp_pipeline.indicators.catalogue import Indicator, catalogue
+from cp_pipeline.reporting import charts
 from cp_pipeline.reporting.commentary import (
     TrendPoint,
     breakdown_sentence,
@@ -47,9 +48,9 @@ from cp_pipeline.warehouse.engine import Warehouse, qualified
 
 log = logging.getLogger(__name__)
 
-# The drawing half of this module (`charts` brings altair, `workbook` openpyxl: about a second
-# of imports) is imported where a report is drawn, not here: a run's main process only reads the
-# figures and hands them to its helpers, which import these while the run lands its files.
+# openpyxl (the workbook) is imported where a report is drawn, and altair where `charts` first
+# builds a template, not here: a run's main process only reads the figures and hands them to its
+# helpers, which import both while the run lands its files (`warm_up`).
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 # From this many councils a month, reports are drawn in up to REPORT_PROCESSES processes (one
@@ -405,8 +406,6 @@ def tile_for(
         label = f"12-month trend of {name}" + (
             " with its target as a dashed line" if any(p.target is not None for p in points) else ""
         )
-        from cp_pipeline.reporting import charts
-
         chart = (charts.trend_chart(points, unit), label)
     return {
         "code": row["indicator_code"],
@@ -476,8 +475,6 @@ def _breakdown_figures(breakdowns: pd.DataFrame, with_charts: bool) -> list[dict
             )
         chart = None
         if with_charts and any(p is not None for p in percents):
-            from cp_pipeline.reporting import charts
-
             chart = (
                 charts.breakdown_chart(categories, percents),
                 f"Children looked after by {title.lower()}, per cent",
@@ -501,8 +498,6 @@ def render_charts(items: list[dict], svg_key: str) -> None:
     jobs = [item for item in items if item.get("chart")]
     if not jobs:
         return
-    from cp_pipeline.reporting import charts
-
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) * 2)) as pool:
         svgs = list(pool.map(lambda item: charts.to_inline_svg(*item["chart"]), jobs))
     for item, svg in zip(jobs, svgs, strict=True):
@@ -743,7 +738,7 @@ def _draw_here(councils: list[CouncilData], indicators: Mapping[str, Indicator],
 def warm_up() -> None:
     """Make a helper process ready to draw reports: import the drawing half of this module and
     start the chart engine (its first conversion is slow)."""
-    from cp_pipeline.reporting import charts, workbook  # noqa: F401 - imported now, used later
+    from cp_pipeline.reporting import workbook  # noqa: F401 - imported now, used later
 
     charts.warm_up()
 
