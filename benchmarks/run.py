@@ -354,6 +354,11 @@ def median_run(runs: list[Measured]) -> Measured:
     return sorted(runs, key=lambda m: m.wall_seconds)[len(runs) // 2]
 
 
+def walls(runs: list[Measured]) -> list[float]:
+    """Every run's wall seconds, for the figure of their median."""
+    return [round(m.wall_seconds, 3) for m in runs]
+
+
 def council_backfill_months(data_dir: Path, scale: Scale) -> list[dict]:
     """Month 1 on an empty warehouse against the last month on one holding every month before it
     (a fresh copy for each run), medians of MONTH_REPEATS runs of each, taken alternately."""
@@ -368,7 +373,7 @@ def council_backfill_months(data_dir: Path, scale: Scale) -> list[dict]:
         if len(months) > 2:  # fill the warehouse with the months between (not timed)
             cp_pipeline_run(months[1], months[-2], env, filled)
         load_last = load_average()
-        for repeat in range(1 if scale.smoke else MONTH_REPEATS):
+        for repeat in range(MONTH_REPEATS):
             if repeat:
                 with workspace("council-month-1") as work:
                     firsts.append(cp_pipeline_run(months[0], months[0], pipeline_env(data, work), work))
@@ -385,7 +390,7 @@ def council_backfill_months(data_dir: Path, scale: Scale) -> list[dict]:
             month=months[0],
             months_already_in_warehouse=0,
             runs=len(firsts),
-            walls=[round(m.wall_seconds, 3) for m in firsts],
+            walls=walls(firsts),
         ),
         figure(
             "council_backfill_month_last",
@@ -395,7 +400,7 @@ def council_backfill_months(data_dir: Path, scale: Scale) -> list[dict]:
             month=months[-1],
             months_already_in_warehouse=len(months) - 1,
             runs=len(lasts),
-            walls=[round(m.wall_seconds, 3) for m in lasts],
+            walls=walls(lasts),
             ratio_to_month_1_wall=round(last.wall_seconds / first.wall_seconds, 3),
             ratio_to_month_1_cpu=round(last.cpu_seconds / first.cpu_seconds, 3),
         ),
@@ -555,8 +560,8 @@ def dagster_overhead(data_dir: Path, scale: Scale) -> list[dict]:
             load,
             month=month,
             pairs=len(direct_runs),
-            dagster_walls=[round(m.wall_seconds, 3) for m in dagster_runs],
-            direct_walls=[round(m.wall_seconds, 3) for m in direct_runs],
+            dagster_walls=walls(dagster_runs),
+            direct_walls=walls(direct_runs),
             direct_wall_seconds=round(direct.wall_seconds, 3),
             direct_cpu_seconds=round(direct.cpu_seconds, 3),
             direct_peak_rss_bytes=direct.peak_rss_bytes,
@@ -838,8 +843,8 @@ def main(argv: list[str] | None = None) -> int:
     if scale.smoke:  # the smoke run must stay short: these need a server, a venv or extra runs
         smoke_skips = {
             "national_month_postgres": "smoke run: needs a PostgreSQL server (run without --smoke)",
-            "council_backfill_month_1": "smoke run: two extra pipeline runs (run without --smoke)",
-            "council_backfill_month_last": "smoke run: two extra pipeline runs (run without --smoke)",
+            "council_backfill_month_1": "smoke run: a backfill and six more pipeline runs (run without --smoke)",
+            "council_backfill_month_last": "smoke run: a backfill and six more pipeline runs (run without --smoke)",
         }
         for name, reason in smoke_skips.items():
             if name in wanted:
