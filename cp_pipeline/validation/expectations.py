@@ -376,6 +376,29 @@ def _ephemeral_context() -> Any:
     return context
 
 
+def _staged_assets() -> list[dict]:
+    """A dataframe asset with one whole-frame batch definition for every staged table."""
+    return [
+        {"name": spec.staging_name, "type": "dataframe", "batch_definitions": [{"name": "council_month"}]}
+        for spec in table_specs().values()
+    ]
+
+
+@cache
+def _staged_datasource() -> Any:
+    """The pandas datasource the batch suites run on: one ephemeral GX context per process,
+    made with every table's asset at once and kept for every council-month the process
+    validates. A context per call, with its assets added one by one, re-serialised GX's whole
+    project config to YAML at each of its 47 additions: 0.66 s -> 0.55 s a council-month.
+    Nothing is stored in it (a batch is validated against a suite that is not added)."""
+    from great_expectations.datasource.fluent import PandasDatasource
+
+    context = _ephemeral_context()
+    return context.data_sources.add_pandas(
+        datasource=PandasDatasource(name="staged", assets=_staged_assets())
+    )
+
+
 # ---- results --------------------------------------------------------------------------------
 
 
@@ -581,17 +604,14 @@ def validate_staged_batch(
     `previous_counts` holds the previous month's staged row count of each table for the same
     council; a table without one gets no drift check.
     """
-    context = _ephemeral_context()
-    datasource = context.data_sources.add_pandas("staged")
+    datasource = _staged_datasource()
 
     def validate(context: Any, spec: TableSpec, suite: Any, frame: pd.DataFrame) -> Any:
-        asset = datasource.add_dataframe_asset(spec.staging_name)
-        batch = asset.add_batch_definition_whole_dataframe("council_month").get_batch(
-            batch_parameters={"dataframe": frame}
-        )
+        definition = datasource.get_asset(spec.staging_name).get_batch_definition("council_month")
+        batch = definition.get_batch(batch_parameters={"dataframe": frame})
         return batch.validate(suite, result_format=RESULT_FORMAT)
 
-    return _run_batch(context, tables, la_code, extract_month, previous_counts, validate)
+    return _run_batch(datasource.data_context, tables, la_code, extract_month, previous_counts, validate)
 
 
 # ---- warehouse suite: conformed tables through GX's SQL datasource --------------------------
@@ -814,17 +834,7 @@ def build_data_docs(
         # A new site gets the datasource with an asset and batch definition for every table at
         # once: added one by one, each rewrote great_expectations.yml (0.4 s a new council).
         datasource = context.data_sources.add_pandas(
-            datasource=PandasDatasource(
-                name="staged",
-                assets=[
-                    {
-                        "name": spec.staging_name,
-                        "type": "dataframe",
-                        "batch_definitions": [{"name": "council_month"}],
-                    }
-                    for spec in table_specs().values()
-                ],
-            )
+            datasource=PandasDatasource(name="staged", assets=_staged_assets())
         )
     suffix = f"{la_code}.{extract_month}"
     run_id = RunIdentifier(run_name=suffix, run_time=dt.datetime.now(dt.UTC))

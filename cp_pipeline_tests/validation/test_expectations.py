@@ -210,6 +210,32 @@ def test_only_the_planted_problems_fail(problem_results):
     }
 
 
+def test_one_process_validating_council_months_in_turn_gives_each_its_own_results(
+    clean_results, problem_results
+):
+    # The batch suites share one GX context per process: a council-month validated after
+    # another (clean after problem, problem after clean) must come out as it does first.
+    def comparable(results: pd.DataFrame) -> pd.DataFrame:
+        return results.drop(columns=["run_at"]).reset_index(drop=True)
+
+    clean = {"Header": header(20), "Episodes": episodes(20), "Reviews": reviews(100)}
+    problem = {
+        "Header": header(20, unknown_ethnicity=10),
+        "episodes": episodes(20, duplicate_start=True),
+        "Reviews": reviews(10),
+    }
+    for _ in range(2):
+        again = validate_staged_batch(
+            clean, LA, MONTH, previous_counts={"Header": 20, "Episodes": 19, "Reviews": 100}
+        )
+        pd.testing.assert_frame_equal(comparable(again), comparable(clean_results))
+        again = validate_staged_batch(problem, LA, MONTH, previous_counts={"Reviews": 100})
+        pd.testing.assert_frame_equal(comparable(again), comparable(problem_results))
+    # A council sending fewer tables is checked on those alone.
+    only_header = validate_staged_batch({"Header": header(20)}, LA, MONTH)
+    assert set(only_header["table_name"]) == {"Header"}
+
+
 def test_results_have_the_contract_columns_and_no_child_values(problem_results):
     assert list(problem_results.columns) == RESULT_COLUMNS
     assert set(problem_results["suite"]) == {"batch"}
