@@ -125,6 +125,15 @@ class PipelineRun:
                 self.changed.wait(timeout=1.0)
         raise AssertionError(f"the run never started step {step}:\n{self.tail()}")
 
+    def wait_while_running(self, step: str, until: float) -> None:
+        """Wait until the monotonic time `until`, but no longer than `step` runs: a step may run
+        faster than it did in the run the delay was measured on, and the kill must still land."""
+        with self.changed:
+            while time.monotonic() < until and not self.ended:
+                if any(event != "STEP_START" and name == step for _, event, name, _ in self.events()):
+                    return
+                self.changed.wait(timeout=max(0.0, until - time.monotonic()))
+
     def kill(self) -> None:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
@@ -178,12 +187,14 @@ class Timing:
 def _kill_during(env: dict[str, str], cwd: Path, step: str, share: float, timing: Timing) -> str:
     """Run the second month and SIGKILL its process group `share` of the way through `step`, as
     long as the step took in the first month's run, scaled by how much slower or faster this run
-    started up (the machine may be busier now). Says where the run died."""
+    started up (the machine may be busier now). Should the step end sooner, the kill comes as
+    its end is logged, which is still a moment in the middle of a run. Says where the run died."""
     run = PipelineRun.start(env, cwd, SECOND, SECOND)
     started = run.wait_for_start(step)
     pace = (run.events()[0][0] - run.started_at) / timing.startup
     delay = share * timing.steps.get(step, 1.0) * pace
-    time.sleep(max(0.0, started + delay - time.monotonic()))
+    run.wait_while_running(step, started + delay)
+    waited = time.monotonic() - started
     if run.process.poll() is not None:
         raise AssertionError(f"the run ended before it could be killed in {step}:\n{run.tail()}")
     run.kill()
@@ -193,7 +204,7 @@ def _kill_during(env: dict[str, str], cwd: Path, step: str, share: float, timing
             running[name] = True
         else:
             running.pop(name, None)
-    return f"killed {delay:.2f}s into {step}, while running {list(running) or 'no step'}"
+    return f"killed {waited:.2f}s into {step}, while running {list(running) or 'no step'}"
 
 
 # ---- what the warehouse holds ---------------------------------------------------------------------
