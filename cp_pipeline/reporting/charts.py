@@ -1,32 +1,34 @@
-"""Altair charts for the scorecard, rendered to inline SVG (vl-convert) so the HTML needs no network.
+"""The scorecard's two kinds of chart, drawn as inline SVG so the HTML needs no network or script.
 
-Each chart is drawn in black, greys and one blue with a dashed target line, so that it still
-reads when printed in black and white; the values are always repeated in a table beside it.
+A trend chart shows an indicator's last 12 months as a blue line with dots, its target as a dashed
+black line; a breakdown shows the percent of children in each category as horizontal bars. Both
+are drawn in black, greys and one blue, so they still read when printed in black and white, and
+their figures are always repeated in a table beside them.
+
+They are drawn here rather than through a charting library: a council's report has ~60 of them,
+and a Vega-Lite chart converted to SVG (Altair and vl-convert's JavaScript engine, as until
+2026-12-07) cost ~10 ms of CPU each, a second per council-month and half of a national month's
+report drawing; these take well under a millisecond. The layout follows Vega-Lite's defaults
+(d3's "nice" scales and tick steps, a point scale for months, a band scale for categories).
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import re
+import math
 from collections.abc import Sequence
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING
-
-import pandas as pd
+from dataclasses import dataclass
+from html import escape
 
 from cp_pipeline.reporting.commentary import TrendPoint
-from cp_pipeline.reporting.formatting import short_month_label
-
-if TYPE_CHECKING:
-    import altair as alt
-
-log = logging.getLogger(__name__)
+from cp_pipeline.reporting.formatting import format_value, short_month_label
 
 VALUE_COLOUR = "#1d70b8"
 TARGET_COLOUR = "#0b0c0c"
 AXIS_COLOUR = "#505a5f"
+TICK_COLOUR = "#888888"
+GRID_COLOUR = "#e5e5e5"
 FONT = "Arial, Helvetica, sans-serif"
+FONT_SIZE = 10
 UNIT_TITLES = {
     "percent": "%",
     "rate_per_10k": "per 10,000",
@@ -38,163 +40,296 @@ UNIT_TITLES = {
     "count": "",
 }
 
-# The namespace declarations are not needed inside HTML and would be the only "http" in the file.
-_NAMESPACES = re.compile(r'\sxmlns(:\w+)?="[^"]*"')
+TREND_WIDTH, TREND_HEIGHT = 250, 90
+BREAKDOWN_WIDTH, BAR_STEP, BREAKDOWN_MIN_HEIGHT = 260, 18, 40
+CATEGORY_LABEL_LIMIT = 180  # px: longer category names end in an ellipsis (the table has them whole)
+DOT_RADIUS = math.sqrt(30 / math.pi)  # a dot of area 30, as Vega-Lite's point overlay of size 30
+TICK, PAD = 5, 2  # tick length and the gap between a tick and its label
+
+# Advance widths of Arial/Helvetica (per 1000 em) for printable ASCII, to lay out labels.
+_WIDTHS = dict(
+    zip(
+        " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+        [
+            278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+            *[556] * 10,
+            278, 278, 584, 584, 584, 556, 1015,
+            667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667,
+            778, 722, 667, 611, 722, 667, 944, 667, 667, 611,
+            278, 278, 278, 469, 556, 333,
+            556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556,
+            556, 333, 500, 278, 556, 500, 722, 500, 500, 500,
+            334, 260, 334, 584,
+        ],
+        strict=True,
+    )
+)  # fmt: skip
 
 
-def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """The width in px a label takes in Arial (other characters counted as a digit)."""
+    return sum(_WIDTHS.get(c, 556) for c in text) * size / 1000
+
+
+def _truncate(text: str, limit: float) -> str:
+    if text_width(text) <= limit:
+        return text
+    while text and text_width(text + "…") > limit:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+# ---- scales (d3's, as Vega uses them) -----------------------------------------------------------
+
+
+def tick_step(start: float, stop: float, count: int) -> float:
+    """d3's tick increment: a step of 1, 2 or 5 times a power of ten, about (stop-start)/count."""
+    step = (stop - start) / max(1, count)
+    power = math.floor(math.log10(step))
+    error = step / 10**power
+    factor = (
+        10 if error >= math.sqrt(50) else 5 if error >= math.sqrt(10) else 2 if error >= math.sqrt(2) else 1
+    )
+    return factor * 10**power
+
+
+def nice_domain(low: float, high: float, count: int = 10) -> tuple[float, float]:
+    """The domain widened to round numbers, as d3's `scale.nice()` (Vega-Lite's `nice: true`)."""
+    if low == high:
+        low, high = (low - 1, high + 1) if low else (0.0, 1.0)
+    previous = None
+    for _ in range(10):
+        step = tick_step(low, high, count)
+        if step == previous:
+            break
+        low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+        previous = step
+    return low, high
+
+
+def ticks(low: float, high: float, count: int) -> tuple[list[float], int]:
+    """The round values to mark between low and high (about `count`), and their decimal places."""
+    step = tick_step(low, high, count)
+    places = max(0, -math.floor(math.log10(step)))
+    first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+    return [round(i * step, places) for i in range(first, last + 1)], places
+
+
+def _n(value: float) -> str:
+    """A coordinate, to two decimals without trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", extra: str = "") -> str:
+    return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{extra}>{escape(text, quote=False)}</text>'
+
+
+def _svg(width: float, height: float, label: str, kind: str, body: list[str]) -> str:
+    width, height = math.ceil(width), math.ceil(height)
     return (
-        chart.configure(font=FONT, background="white")
-        .configure_axis(
-            labelFontSize=10,
-            titleFontSize=10,
-            labelColor=AXIS_COLOUR,
-            titleColor=AXIS_COLOUR,
-            gridColor="#e5e5e5",
-        )
-        .configure_view(stroke=None)
+        f'<svg class="chart {kind}" role="img" aria-label="{escape(label)}" focusable="false" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="{FONT}" font-size="{FONT_SIZE}px">'
+        f'<rect width="{width}" height="{height}" fill="white"/>' + "".join(body) + "</svg>"
     )
 
 
-def _with_sort(spec: dict, field: str, order: list[str]) -> dict:
-    """The spec with every `field` encoding sorted in `order` (templates leave the order out)."""
-    if isinstance(spec, dict):
-        encoding = spec.get("encoding")
-        if isinstance(encoding, dict):
-            for channel in encoding.values():
-                if isinstance(channel, dict) and channel.get("field") == field:
-                    channel["sort"] = order
-        for value in spec.values():
-            if isinstance(value, list):
-                for item in value:
-                    _with_sort(item, field, order)
-            elif isinstance(value, dict):
-                _with_sort(value, field, order)
-    return spec
+# ---- trend charts -------------------------------------------------------------------------------
 
 
-@cache
-def _trend_template(unit: str, with_target: bool) -> str:
-    """The trend chart's Vega-Lite spec (as JSON) with its data and month order left out. Altair
-    builds (and validates) each shape once a process, not once per tile or per month."""
-    import altair as alt  # only where a template is built: ~0.5 s to import
+@dataclass(frozen=True)
+class TrendChart:
+    """An indicator's trend to draw: its months (oldest first) and unit."""
 
-    x = alt.X("month:O", title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=False))
-    y_title = UNIT_TITLES.get(unit, "")
-    # Counts and money start at zero; percents, rates and durations zoom in so a month's change shows.
-    scale = alt.Scale(zero=unit in ("count", "gbp"), nice=True)
-    base = alt.Chart(alt.NamedData(name="trend")).encode(x=x)
-    value_line = base.mark_line(
-        color=VALUE_COLOUR, strokeWidth=2, point=alt.OverlayMarkDef(color=VALUE_COLOUR, size=30)
-    ).encode(y=alt.Y("value:Q", title=y_title, scale=scale))
-    layers = [value_line]
-    if with_target:
-        layers.append(
-            base.mark_line(color=TARGET_COLOUR, strokeDash=[4, 3], strokeWidth=1.5).encode(
-                y=alt.Y("target:Q")
+    points: tuple[TrendPoint, ...]
+    unit: str
+
+
+def trend_chart(points: Sequence[TrendPoint], unit: str) -> TrendChart:
+    """The 12-month trend: monthly values as a line with dots, the target as a dashed black line.
+    Suppressed and missing months are gaps, never zeros."""
+    return TrendChart(tuple(points), unit)
+
+
+def _path(xs: Sequence[float], ys: Sequence[float | None]) -> str:
+    """One path through the defined points, broken where a value is missing."""
+    parts, pen_down = [], False
+    for x, y in zip(xs, ys, strict=True):
+        if y is None:
+            pen_down = False
+            continue
+        parts.append(f"{'L' if pen_down else 'M'}{_n(x)},{_n(y)}")
+        pen_down = True
+    return "".join(parts)
+
+
+def _draw_trend(chart: TrendChart, label: str) -> str:
+    unit = chart.unit
+    months = [short_month_label(p.extract_month) for p in chart.points]
+    values = [p.value if p.usable else None for p in chart.points]
+    targets = [p.target for p in chart.points]
+    shown = [v for v in values + targets if v is not None]
+    low, high = min(shown), max(shown)
+    if unit in ("count", "gbp"):  # counts and money start at zero; the rest zoom in on the change
+        low, high = min(low, 0.0), max(high, 0.0)
+    low, high = nice_domain(low, high)
+    marks, places = ticks(low, high, math.ceil(TREND_HEIGHT / 40))
+
+    def y(value: float) -> float:
+        return TREND_HEIGHT * (high - value) / (high - low)
+
+    step = TREND_WIDTH / len(months)  # a point scale with half a step's padding each side
+    xs = [step * (i + 0.5) for i in range(len(months))]
+    tick_labels = [f"{m:,.{places}f}" for m in marks]
+    label_width = max(text_width(t) for t in tick_labels)
+    title = UNIT_TITLES.get(unit, "")
+    left = TICK + PAD + label_width + (2 + FONT_SIZE + 2 if title else 0) + 3
+    month_depth = max(text_width(m) for m in months) * math.sqrt(0.5) + FONT_SIZE  # labels at -45°
+    left = max(left, text_width(months[0]) * math.sqrt(0.5) - xs[0] + 4)
+    top, bottom = FONT_SIZE / 2 + 1, TICK + PAD + month_depth + 4
+
+    body = [f'<g transform="translate({_n(left)},{_n(top)})">']
+    body.append(f'<g class="grid" stroke="{GRID_COLOUR}">')
+    body += [f'<line x1="0" x2="{TREND_WIDTH}" y1="{_n(y(m))}" y2="{_n(y(m))}"/>' for m in marks]
+    body.append("</g>")
+    body.append(f'<g class="axis y" fill="{AXIS_COLOUR}" aria-hidden="true">')
+    body += [
+        f'<line x1="{-TICK}" x2="0" y1="{_n(y(m))}" y2="{_n(y(m))}" stroke="{TICK_COLOUR}"/>'
+        + _text(-TICK - PAD, y(m) + 3.5, text, anchor="end")
+        for m, text in zip(marks, tick_labels, strict=True)
+    ]
+    if title:
+        x_title = -(TICK + PAD + label_width + 4)
+        body.append(
+            _text(
+                0,
+                0,
+                title,
+                anchor="middle",
+                extra=f' font-weight="bold" transform="translate({_n(x_title)},{_n(TREND_HEIGHT / 2)}) rotate(-90)"',
             )
         )
-    return json.dumps(_config(alt.layer(*layers).properties(width=250, height=90)).to_dict())
-
-
-def trend_chart(points: Sequence[TrendPoint], unit: str) -> dict:
-    """The 12-month trend as a Vega-Lite spec: monthly values as a line with dots, the target as
-    a dashed black line. Suppressed and missing months are gaps, never zeros."""
-    months = [short_month_label(p.extract_month) for p in points]
-    rows = [
-        {"month": month, "value": p.value if p.usable else None, "target": p.target}
-        for month, p in zip(months, points, strict=True)
-    ]
-    with_target = any(p.target is not None for p in points)
-    spec = _with_sort(json.loads(_trend_template(unit, with_target)), "month", months)
-    spec["datasets"] = {"trend": rows}
-    return spec
-
-
-@cache
-def _breakdown_template() -> str:
-    """The breakdown chart's Vega-Lite spec (as JSON) without its data, category order or height."""
-    import altair as alt  # only where a template is built: ~0.5 s to import
-
-    y = alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=180))
-    base = alt.Chart(alt.NamedData(name="breakdown"))
-    bars = base.mark_bar(color=VALUE_COLOUR).encode(
-        y=y, x=alt.X("percent:Q", title="% of children", scale=alt.Scale(domain=[0, 100]))
+    body.append(f'<line x1="0" x2="0" y1="0" y2="{TREND_HEIGHT}" stroke="{TICK_COLOUR}"/>')
+    body.append("</g>")
+    body.append(f'<g class="axis x" fill="{AXIS_COLOUR}" aria-hidden="true">')
+    body.append(
+        f'<line x1="0" x2="{TREND_WIDTH}" y1="{TREND_HEIGHT}" y2="{TREND_HEIGHT}" stroke="{TICK_COLOUR}"/>'
     )
-    labels = base.mark_text(align="left", dx=3, fontSize=10, color=TARGET_COLOUR).encode(
-        y=y, x=alt.X("percent:Q"), text="label:N"
+    for x, month in zip(xs, months, strict=True):
+        body.append(
+            f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{TREND_HEIGHT}" y2="{TREND_HEIGHT + TICK}" stroke="{TICK_COLOUR}"/>'
+            + _text(
+                0,
+                0,
+                month,
+                anchor="end",
+                extra=f' transform="translate({_n(x + 3)},{_n(TREND_HEIGHT + TICK + PAD + 6)}) rotate(-45)"',
+            )
+        )
+    body.append("</g>")
+    if any(t is not None for t in targets):
+        body.append(
+            f'<path class="target" d="{_path(xs, [None if t is None else y(t) for t in targets])}" '
+            f'fill="none" stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="4,3"/>'
+        )
+    body.append(
+        f'<path class="value" d="{_path(xs, [None if v is None else y(v) for v in values])}" '
+        f'fill="none" stroke="{VALUE_COLOUR}" stroke-width="2" stroke-linejoin="round"/>'
     )
-    return json.dumps(_config(alt.layer(bars, labels).properties(width=260, height=40)).to_dict())
+    body.append(f'<g class="points" fill="{VALUE_COLOUR}">')
+    for x, month, value in zip(xs, months, values, strict=True):
+        if value is not None:
+            body.append(
+                f'<circle cx="{_n(x)}" cy="{_n(y(value))}" r="{_n(DOT_RADIUS)}" '
+                f'data-month="{month}" data-value="{value!r}">'
+                f"<title>{escape(month)}: {escape(format_value(value, unit))}</title></circle>"
+            )
+    body.append("</g></g>")
+    return _svg(left + TREND_WIDTH + 6, top + TREND_HEIGHT + bottom, label, "trend", body)
 
 
-def breakdown_chart(categories: Sequence[str], percents: Sequence[float | None]) -> dict:
-    """Horizontal bars of the percent of children in each category, labelled with the percent,
-    as a Vega-Lite spec. Suppressed categories have no bar (their row in the table says
-    'suppressed')."""
-    rows = [
-        {
-            "category": category,
-            "percent": None if percent is None or pd.isna(percent) else float(percent),
-            "label": "" if percent is None or pd.isna(percent) else f"{percent:.0f}%",
-        }
-        for category, percent in zip(categories, percents, strict=True)
-    ]
-    spec = _with_sort(json.loads(_breakdown_template()), "category", list(categories))
-    spec["height"] = max(40, 18 * len(rows))
-    spec["datasets"] = {"breakdown": rows}
-    return spec
+# ---- breakdown charts ---------------------------------------------------------------------------
 
 
-@cache
-def _converter():
-    try:
-        import vl_convert
-    except ImportError:  # pragma: no cover - exercised only without the dependency
-        log.warning("vl-convert-python is not installed: charts are shown as tables only")
-        return None
-    return vl_convert
+@dataclass(frozen=True)
+class BreakdownChart:
+    """Categories and the percent of children in each (None: suppressed, no bar)."""
+
+    categories: tuple[str, ...]
+    percents: tuple[float | None, ...]
 
 
-@lru_cache(maxsize=256)
-def _compiled(shape: str, datasets: tuple[str, ...]) -> str:
-    """The Vega spec (as JSON) that Vega-Lite compiles a chart's shape to: its spec without its
-    data, with each named dataset empty. Vega-Lite's compiler does not read the data (the same
-    SVG either way: tested), so each shape - a trend's unit, target line and months, a
-    breakdown's categories - is compiled once a process, not once per chart (a fifth of a
-    council's chart time)."""
-    converter = _converter()
-    return json.dumps(
-        converter.vegalite_to_vega(json.loads(shape) | {"datasets": dict.fromkeys(datasets, [])})
+def breakdown_chart(categories: Sequence[str], percents: Sequence[float | None]) -> BreakdownChart:
+    """Horizontal bars of the percent of children in each category, labelled with the percent.
+    Suppressed categories have no bar (their row in the table says 'suppressed')."""
+    return BreakdownChart(
+        tuple(categories),
+        tuple(None if p is None or math.isnan(float(p)) else float(p) for p in percents),
     )
 
 
-def _vega(spec: dict) -> dict:
-    """A Vega-Lite spec as the Vega spec to render: its shape's compiled spec with its data."""
-    datasets = spec.get("datasets") or {}
-    shape = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
-    vega = json.loads(_compiled(shape, tuple(sorted(datasets))))
-    for data in vega.get("data", []):
-        if data.get("name") in datasets:
-            data["values"] = datasets[data["name"]]
-    return vega
+def _draw_breakdown(chart: BreakdownChart, label: str) -> str:
+    height = max(BREAKDOWN_MIN_HEIGHT, BAR_STEP * len(chart.categories))
+    step = height / len(chart.categories)  # a band scale, 10 % of each band between bars
+    shown = [_truncate(c, CATEGORY_LABEL_LIMIT) for c in chart.categories]
+    left = TICK + PAD + max(text_width(c) for c in shown) + 3
+    top, bottom = 5, TICK + PAD + FONT_SIZE + 4 + FONT_SIZE + 2
+
+    def x(percent: float) -> float:
+        return BREAKDOWN_WIDTH * percent / 100
+
+    marks, _ = ticks(0, 100, math.ceil(BREAKDOWN_WIDTH / 40))
+    body = [f'<g transform="translate({_n(left)},{_n(top)})">']
+    body.append(f'<g class="grid" stroke="{GRID_COLOUR}">')
+    body += [f'<line x1="{_n(x(m))}" x2="{_n(x(m))}" y1="0" y2="{height}"/>' for m in marks]
+    body.append("</g>")
+    body.append(f'<g class="axis x" fill="{AXIS_COLOUR}" aria-hidden="true">')
+    body.append(f'<line x1="0" x2="{BREAKDOWN_WIDTH}" y1="{height}" y2="{height}" stroke="{TICK_COLOUR}"/>')
+    for i, m in enumerate(marks):
+        anchor = "start" if i == 0 else "end" if i == len(marks) - 1 else "middle"
+        body.append(
+            f'<line x1="{_n(x(m))}" x2="{_n(x(m))}" y1="{height}" y2="{height + TICK}" stroke="{TICK_COLOUR}"/>'
+            + _text(x(m), height + TICK + PAD + 8, f"{m:.0f}", anchor=anchor)
+        )
+    body.append(
+        _text(
+            BREAKDOWN_WIDTH / 2,
+            height + TICK + PAD + FONT_SIZE + 4 + 8,
+            "% of children",
+            anchor="middle",
+            extra=' font-weight="bold"',
+        )
+    )
+    body.append("</g>")
+    body.append(f'<g class="axis y" fill="{AXIS_COLOUR}" aria-hidden="true">')
+    body.append(f'<line x1="0" x2="0" y1="0" y2="{height}" stroke="{TICK_COLOUR}"/>')
+    for i, category in enumerate(shown):
+        middle = step * (i + 0.5)
+        body.append(
+            f'<line x1="{-TICK}" x2="0" y1="{_n(middle)}" y2="{_n(middle)}" stroke="{TICK_COLOUR}"/>'
+            + _text(-TICK - PAD, middle + 3.5, category, anchor="end")
+        )
+    body.append("</g>")
+    bars, labels = [f'<g class="bars" fill="{VALUE_COLOUR}">'], [f'<g class="labels" fill="{TARGET_COLOUR}">']
+    for i, (category, percent) in enumerate(zip(chart.categories, chart.percents, strict=True)):
+        if percent is None:
+            continue
+        y0 = step * (i + 0.05)
+        bars.append(
+            f'<rect x="0" y="{_n(y0)}" width="{_n(x(percent))}" height="{_n(step * 0.9)}" '
+            f'data-category="{escape(category)}" data-percent="{percent!r}">'
+            f"<title>{escape(category)}: {escape(format_value(percent, 'percent'))}</title></rect>"
+        )
+        labels.append(_text(x(percent) + 3, step * (i + 0.5) + 3.5, f"{percent:.0f}%"))
+    body += [*bars, "</g>", *labels, "</g>", "</g>"]
+    return _svg(left + BREAKDOWN_WIDTH + 30, top + height + bottom, label, "breakdown", body)
 
 
-def warm_up() -> None:
-    """Build the chart templates and start vl-convert's engine (its first conversion is slow)."""
-    converter = _converter()
-    if converter is not None:
-        converter.vegalite_to_svg(json.loads(_breakdown_template()) | {"datasets": {"breakdown": []}})
+# ---- drawing ------------------------------------------------------------------------------------
 
 
-def to_inline_svg(chart: alt.TopLevelMixin | dict, label: str) -> str | None:
-    """The chart as an <svg> element to paste into HTML, labelled for screen readers.
-
-    None when vl-convert is unavailable: the report then shows the chart's table on its own.
-    """
-    converter = _converter()
-    if converter is None:
-        return None
-    svg = converter.vega_to_svg(_vega(chart if isinstance(chart, dict) else chart.to_dict(validate=False)))
-    svg = _NAMESPACES.sub("", svg)
-    safe_label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-    return svg.replace("<svg", f'<svg role="img" aria-label="{safe_label}" focusable="false"', 1)
+def to_inline_svg(chart: TrendChart | BreakdownChart, label: str) -> str:
+    """The chart as an <svg> element to paste into HTML, labelled for screen readers."""
+    if isinstance(chart, TrendChart):
+        return _draw_trend(chart, label)
+    return _draw_breakdown(chart, label)

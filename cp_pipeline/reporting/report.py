@@ -48,9 +48,9 @@ from cp_pipeline.warehouse.engine import Warehouse, qualified
 
 log = logging.getLogger(__name__)
 
-# openpyxl (the workbook) is imported where a report is drawn, and altair where `charts` first
-# builds a template, not here: a run's main process only reads the figures and hands them to its
-# helpers, which import both while the run lands its files (`warm_up`).
+# openpyxl (the workbook) is imported where a report is drawn, not here: a run's main process only
+# reads the figures and hands them to its helpers, which import it while the run lands its files
+# (`warm_up`).
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 # From this many councils a month, reports are drawn in up to REPORT_PROCESSES processes (one
@@ -493,9 +493,7 @@ def _breakdown_figures(breakdowns: pd.DataFrame, with_charts: bool) -> list[dict
 
 
 def render_charts(items: list[dict], svg_key: str) -> None:
-    """Render each item's (chart, label) to inline SVG in place, one after another: vl-convert
-    runs its conversions one at a time within a process (a council's sixty-odd charts took
-    0.67 s in turn, 0.74-0.76 s from two or four threads), so threads only cost their start."""
+    """Render each item's (chart, label) to inline SVG in place."""
     for item in items:
         if item.get("chart"):
             item[svg_key] = charts.to_inline_svg(*item["chart"])
@@ -733,11 +731,8 @@ def _draw_here(councils: list[CouncilData], indicators: Mapping[str, Indicator],
 
 
 def warm_up() -> None:
-    """Make a helper process ready to draw reports: import the drawing half of this module and
-    start the chart engine (its first conversion is slow)."""
+    """Make a helper process ready to draw reports: import the drawing half of this module."""
     from cp_pipeline.reporting import workbook  # noqa: F401 - imported now, used later
-
-    charts.warm_up()
 
 
 def write_council_report(data: CouncilData, indicators: Mapping[str, Indicator], out_dir: Path) -> list[Path]:

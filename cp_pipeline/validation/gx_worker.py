@@ -82,9 +82,8 @@ def _import_great_expectations() -> None:
 
     import cp_pipeline.validation.expectations  # noqa: F401
 
-    # The run's last step draws the board report here too (charts through vl-convert, whose
-    # first conversion starts its JavaScript engine; the workbook through openpyxl): import and
-    # warm that up while the run lands files.
+    # The run's last step draws the board report here too (the workbook through openpyxl):
+    # import that while the run lands files.
     from cp_pipeline.reporting.report import warm_up
 
     warm_up()

@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import pytest
 from openpyxl import load_workbook
 
-from cp_pipeline.reporting import charts, report
+from cp_pipeline.reporting import report
 from cp_pipeline_tests.reporting.conftest import (
     CLA,
     INJECTION,
@@ -202,17 +202,13 @@ def _cells(rows) -> list[list[str]]:
 
 
 def _plotted_points(svg) -> list[tuple[str, float, float]]:
-    """(month, value, centre y on screen) of each dot of a trend chart, from Vega's own labels."""
-    dots = svg.locator("g.mark-symbol path").evaluate_all(
+    """(month, value, centre y on screen) of each dot of a trend chart, from the month and value
+    each dot is drawn for."""
+    dots = svg.locator("g.points circle").evaluate_all(
         "els => els.map(e => { const r = e.getBoundingClientRect();"
-        " return [e.getAttribute('aria-label'), r.y + r.height / 2]; })"
+        " return [e.dataset.month, e.dataset.value, r.y + r.height / 2]; })"
     )
-    points = []
-    for label, y in dots:
-        match = re.fullmatch(r"month: (\w{3} \d{2}); [^:]*: ([-\d.,]+)", label)
-        assert match, label
-        points.append((match.group(1), float(match.group(2).replace(",", "")), y))
-    return points
+    return [(month, float(value), y) for month, value, y in dots]
 
 
 SPILLS = """() => [...document.querySelectorAll('article.tile, figure.breakdown, section.dq')].flatMap(box => {
@@ -317,7 +313,7 @@ def test_every_trend_chart_plots_the_twelve_months(written, open_report):
         for month, value, y in points:
             assert abs(y - (y0 + scale * (value - v0))) < 0.5, (code, month)
 
-        target_lines = svg.locator("g.mark-line path[stroke-dasharray]")
+        target_lines = svg.locator("path.target[stroke-dasharray]")
         if expected.target is None:
             assert target_lines.count() == 0, code
         else:
@@ -342,19 +338,17 @@ def test_every_breakdown_chart_and_table(written, open_report):
         table = {row[0]: (row[1], row[2]) for row in _cells(figure.locator("details tbody tr"))}
         assert table == rows, dimension
 
-        bars = figure.locator("svg g.mark-rect path").evaluate_all(
-            "els => els.map(e => [e.getAttribute('aria-label'), e.getBoundingClientRect().width])"
+        bars = figure.locator("svg g.bars rect").evaluate_all(
+            "els => els.map(e => [e.dataset.category, e.dataset.percent, e.getBoundingClientRect().width])"
         )
         shown = {category: percent for category, (_, percent) in rows.items() if percent != "suppressed"}
         assert len(bars) == len(shown), f"{dimension}: one bar per category with a figure"
         widths = {}
-        for aria, width in bars:
-            match = re.fullmatch(r"% of children: ([\d.]+); category: (.+)", aria)
-            assert match, aria
-            assert f"{float(match.group(1)):.1f}%" == shown[match.group(2)], aria
-            widths[match.group(2)] = width / float(match.group(1))
+        for category, percent, width in bars:
+            assert f"{float(percent):.1f}%" == shown[category], (category, percent)
+            widths[category] = width / float(percent)
         assert max(widths.values()) - min(widths.values()) < 0.01, "bar lengths in proportion"
-        texts = figure.locator("svg g.mark-text.role-mark text").all_text_contents()
+        texts = figure.locator("svg g.labels text").all_text_contents()
         assert [t for t in texts if t] == bar_labels, dimension
 
 
@@ -398,31 +392,6 @@ def test_prints_to_a4_pdf(written, open_report):
     print(f"pdf: {path}")
     assert pdf.startswith(b"%PDF")
     assert 2 <= _pdf_pages(pdf) <= 10, _pdf_pages(pdf)
-
-
-@pytest.fixture
-def written_without_charts(warehouse, test_catalogue, tmp_path, monkeypatch) -> Path:
-    """The report as written where vl-convert is not installed: every chart is its table."""
-    monkeypatch.setattr(charts, "_converter", lambda: None)
-    paths = report.write_reports(MONTH, out_dir=tmp_path / "tables-only", warehouse=warehouse)
-    return next(p for p in paths if p.suffix == ".html")
-
-
-def test_without_vl_convert_every_chart_is_an_open_table(written_without_charts, open_report):
-    opened = open_report(written_without_charts)
-    page = opened.page
-    assert [m for m in opened.console if m[0] == "error"] == [] and opened.requests == [opened.url]
-    assert page.locator("svg").count() == 0
-    for code in EXPECTED_TILES:
-        tile = page.locator(f'article.tile[data-indicator-code="{code}"]')
-        assert tile.locator("figure p.notice").inner_text() == "Chart not available: see the table."
-        assert tile.locator("details:has(table) tbody tr").first.is_visible(), code
-    for dimension in EXPECTED_BREAKDOWNS:
-        figure = page.locator(f'figure[data-dimension="{dimension}"]')
-        assert figure.locator("details tbody tr").first.is_visible(), dimension
-    assert page.evaluate(SPILLS) == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"report_{MONTH}_tables_only.png"), full_page=True)
 
 
 # ---- the workbook, read back ---------------------------------------------------------------
