@@ -53,9 +53,11 @@ log = logging.getLogger(__name__)
 # (`warm_up`).
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
-# From this many councils a month, reports are drawn in up to REPORT_PROCESSES processes (one
-# council's report takes about a second; starting a process about as long).
-PARALLEL_FROM_COUNCILS = 4
+# From this many councils a month, reports are drawn in up to REPORT_PROCESSES processes when a
+# run's helpers are not there to draw them (one council's report takes ~0.14 s since its charts
+# are drawn without vl-convert, starting two processes ~1 s: 10 councils took 1.4 s in turn and
+# 1.7 s in two processes, 20 took 2.8 s and 2.4 s).
+PARALLEL_FROM_COUNCILS = 16
 REPORT_PROCESSES = 2
 
 # The seeds' order of sections; a section the catalogue names otherwise goes after these.
