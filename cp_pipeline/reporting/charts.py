@@ -66,9 +66,15 @@ _WIDTHS = dict(
 )  # fmt: skip
 
 
+# Where Arial is missing a browser draws the labels in another sans-serif (Linux: DejaVu Sans, up
+# to ~18 % wider): layouts leave room for that, so no label is cut off at the chart's edge.
+FONT_SPARE = 1.2
+
+
 def text_width(text: str, size: float = FONT_SIZE) -> float:
-    """The width in px a label takes in Arial (other characters counted as a digit)."""
-    return sum(_WIDTHS.get(c, 556) for c in text) * size / 1000
+    """The room in px to leave for a label: its width in Arial (other characters counted as a
+    digit), with FONT_SPARE for a wider substitute font."""
+    return sum(_WIDTHS.get(c, 556) for c in text) * size / 1000 * FONT_SPARE
 
 
 def _truncate(text: str, limit: float) -> str:
@@ -322,7 +328,9 @@ def _draw_breakdown(chart: BreakdownChart, label: str) -> str:
         )
         labels.append(_text(x(percent) + 3, step * (i + 0.5) + 3.5, f"{percent:.0f}%"))
     body += [*bars, "</g>", *labels, "</g>", "</g>"]
-    return _svg(left + BREAKDOWN_WIDTH + 30, top + height + bottom, label, "breakdown", body)
+    right = max([0.0] + [x(p) + 3 + text_width(f"{p:.0f}%") for p in chart.percents if p is not None])
+    right = max(right, BREAKDOWN_WIDTH + text_width("100") / 2) - BREAKDOWN_WIDTH + 4
+    return _svg(left + BREAKDOWN_WIDTH + right, top + height + bottom, label, "breakdown", body)
 
 
 # ---- drawing ------------------------------------------------------------------------------------

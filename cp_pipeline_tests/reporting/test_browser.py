@@ -369,6 +369,24 @@ def test_nothing_spills_out_of_its_box(written, open_report):
     assert page.evaluate(SPILLS) == []
 
 
+CLIPPED = """() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter(t => {
+        const r = t.getBoundingClientRect();
+        return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5
+            || r.bottom > box.bottom + 0.5;
+    }).map(t => `${svg.getAttribute('aria-label')}: ${t.textContent}`);
+})"""
+
+
+def test_every_chart_label_is_inside_its_chart(written, open_report):
+    """Axis labels, titles and bar labels are drawn inside the chart, whatever font the browser
+    has for Arial (a narrower guess of the text's width would cut a long category name off)."""
+    page = open_report(written[".html"]).page
+    assert page.locator("svg.chart text").count() > 100
+    assert page.evaluate(CLIPPED) == []
+
+
 def test_full_page_screenshot_is_kept_as_an_artifact(written, open_report):
     page = open_report(written[".html"]).page
     ARTIFACTS.mkdir(exist_ok=True)
