@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 from cp_pipeline.reporting.commentary import TrendPoint
@@ -143,20 +142,6 @@ def _svg(width: float, height: float, label: str, kind: str, body: list[str]) ->
 # ---- trend charts -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TrendChart:
-    """An indicator's trend to draw: its months (oldest first) and unit."""
-
-    points: tuple[TrendPoint, ...]
-    unit: str
-
-
-def trend_chart(points: Sequence[TrendPoint], unit: str) -> TrendChart:
-    """The 12-month trend: monthly values as a line with dots, the target as a dashed black line.
-    Suppressed and missing months are gaps, never zeros."""
-    return TrendChart(tuple(points), unit)
-
-
 def _path(xs: Sequence[float], ys: Sequence[float | None]) -> str:
     """One path through the defined points, broken where a value is missing."""
     parts, pen_down = [], False
@@ -169,11 +154,13 @@ def _path(xs: Sequence[float], ys: Sequence[float | None]) -> str:
     return "".join(parts)
 
 
-def _draw_trend(chart: TrendChart, label: str) -> str:
-    unit = chart.unit
-    months = [short_month_label(p.extract_month) for p in chart.points]
-    values = [p.value if p.usable else None for p in chart.points]
-    targets = [p.target for p in chart.points]
+def trend_svg(points: Sequence[TrendPoint], unit: str, label: str) -> str:
+    """The 12-month trend (months oldest first) as an <svg> element labelled for screen readers:
+    monthly values as a line with dots, the target as a dashed black line. Suppressed and missing
+    months are gaps, never zeros."""
+    months = [short_month_label(p.extract_month) for p in points]
+    values = [p.value if p.usable else None for p in points]
+    targets = [p.target for p in points]
     shown = [v for v in values + targets if v is not None]
     low, high = min(shown), max(shown)
     if unit in ("count", "gbp"):  # counts and money start at zero; the rest zoom in on the change
@@ -257,27 +244,14 @@ def _draw_trend(chart: TrendChart, label: str) -> str:
 # ---- breakdown charts ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BreakdownChart:
-    """Categories and the percent of children in each (None: suppressed, no bar)."""
-
-    categories: tuple[str, ...]
-    percents: tuple[float | None, ...]
-
-
-def breakdown_chart(categories: Sequence[str], percents: Sequence[float | None]) -> BreakdownChart:
-    """Horizontal bars of the percent of children in each category, labelled with the percent.
-    Suppressed categories have no bar (their row in the table says 'suppressed')."""
-    return BreakdownChart(
-        tuple(categories),
-        tuple(None if p is None or math.isnan(float(p)) else float(p) for p in percents),
-    )
-
-
-def _draw_breakdown(chart: BreakdownChart, label: str) -> str:
-    height = max(BREAKDOWN_MIN_HEIGHT, BAR_STEP * len(chart.categories))
-    step = height / len(chart.categories)  # a band scale, 10 % of each band between bars
-    shown = [_truncate(c, CATEGORY_LABEL_LIMIT) for c in chart.categories]
+def breakdown_svg(categories: Sequence[str], percents: Sequence[float | None], label: str) -> str:
+    """Horizontal bars of the percent of children in each category, labelled with the percent, as
+    an <svg> element labelled for screen readers. Suppressed categories (None or NaN) have no bar
+    (their row in the table says 'suppressed')."""
+    percents = [None if p is None or math.isnan(float(p)) else float(p) for p in percents]
+    height = max(BREAKDOWN_MIN_HEIGHT, BAR_STEP * len(categories))
+    step = height / len(categories)  # a band scale, 10 % of each band between bars
+    shown = [_truncate(c, CATEGORY_LABEL_LIMIT) for c in categories]
     left = TICK + PAD + max(text_width(c) for c in shown) + 3
     top, bottom = 5, TICK + PAD + FONT_SIZE + 4 + FONT_SIZE + 2
 
@@ -317,7 +291,7 @@ def _draw_breakdown(chart: BreakdownChart, label: str) -> str:
         )
     body.append("</g>")
     bars, labels = [f'<g class="bars" fill="{VALUE_COLOUR}">'], [f'<g class="labels" fill="{TARGET_COLOUR}">']
-    for i, (category, percent) in enumerate(zip(chart.categories, chart.percents, strict=True)):
+    for i, (category, percent) in enumerate(zip(categories, percents, strict=True)):
         if percent is None:
             continue
         y0 = step * (i + 0.05)
@@ -328,16 +302,6 @@ def _draw_breakdown(chart: BreakdownChart, label: str) -> str:
         )
         labels.append(_text(x(percent) + 3, step * (i + 0.5) + 3.5, f"{percent:.0f}%"))
     body += [*bars, "</g>", *labels, "</g>", "</g>"]
-    right = max([0.0] + [x(p) + 3 + text_width(f"{p:.0f}%") for p in chart.percents if p is not None])
+    right = max([0.0] + [x(p) + 3 + text_width(f"{p:.0f}%") for p in percents if p is not None])
     right = max(right, BREAKDOWN_WIDTH + text_width("100") / 2) - BREAKDOWN_WIDTH + 4
     return _svg(left + BREAKDOWN_WIDTH + right, top + height + bottom, label, "breakdown", body)
-
-
-# ---- drawing ------------------------------------------------------------------------------------
-
-
-def to_inline_svg(chart: TrendChart | BreakdownChart, label: str) -> str:
-    """The chart as an <svg> element to paste into HTML, labelled for screen readers."""
-    if isinstance(chart, TrendChart):
-        return _draw_trend(chart, label)
-    return _draw_breakdown(chart, label)

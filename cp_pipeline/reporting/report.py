@@ -393,9 +393,7 @@ def _clean(record: Mapping[str, Any]) -> dict:
     return row
 
 
-def tile_for(
-    row: dict, indicator: Indicator | None, points: list[TrendPoint], month: str, with_charts: bool
-) -> dict:
+def tile_for(row: dict, indicator: Indicator | None, points: list[TrendPoint], month: str) -> dict:
     unit = row["unit"]
     name = indicator.name if indicator else row["indicator_code"]
     suppressed = row["suppressed"]
@@ -403,12 +401,12 @@ def tile_for(
     if row.get("rag") is None and row.get("target") is not None:
         word = "Not rated"  # a target, but no figure (or a suppressed one) to rate against it
     has_trend = any(p.usable for p in points)
-    chart = None
-    if with_charts and has_trend:
+    trend_svg = None
+    if has_trend:
         label = f"12-month trend of {name}" + (
             " with its target as a dashed line" if any(p.target is not None for p in points) else ""
         )
-        chart = (charts.trend_chart(points, unit), label)
+        trend_svg = charts.trend_svg(points, unit, label)
     return {
         "code": row["indicator_code"],
         "name": name,
@@ -434,8 +432,7 @@ def tile_for(
             (label, format_value(row.get(column), unit) if row.get(column) is not None else "not published")
             for column, label in BENCHMARK_LABELS
         ],
-        "trend_svg": None,
-        "chart": chart,
+        "trend_svg": trend_svg,
         "trend_rows": [
             (
                 month_label(p.extract_month),
@@ -449,7 +446,7 @@ def tile_for(
     }
 
 
-def _breakdown_figures(breakdowns: pd.DataFrame, with_charts: bool) -> list[dict]:
+def _breakdown_figures(breakdowns: pd.DataFrame) -> list[dict]:
     if breakdowns.empty:
         return []
     known = list(DIMENSION_TITLES)
@@ -475,18 +472,16 @@ def _breakdown_figures(breakdowns: pd.DataFrame, with_charts: bool) -> list[dict
                     "suppressed" if suppressed else format_value(percent, "percent"),
                 )
             )
-        chart = None
-        if with_charts and any(p is not None for p in percents):
-            chart = (
-                charts.breakdown_chart(categories, percents),
-                f"Children looked after by {title.lower()}, per cent",
+        svg = None
+        if any(p is not None for p in percents):
+            svg = charts.breakdown_svg(
+                categories, percents, f"Children looked after by {title.lower()}, per cent"
             )
         figures.append(
             {
                 "dimension": dimension,
                 "title": title,
-                "svg": None,
-                "chart": chart,
+                "svg": svg,
                 "rows": rows,
                 "sentence": breakdown_sentence(title, part.to_dict("records")),
             }
@@ -494,17 +489,7 @@ def _breakdown_figures(breakdowns: pd.DataFrame, with_charts: bool) -> list[dict
     return figures
 
 
-def render_charts(items: list[dict], svg_key: str) -> None:
-    """Render each item's (chart, label) to inline SVG in place."""
-    for item in items:
-        if item.get("chart"):
-            item[svg_key] = charts.to_inline_svg(*item["chart"])
-            item["chart"] = None
-
-
-def build_context(
-    data: CouncilData, indicators: Mapping[str, Indicator], *, with_charts: bool = True
-) -> dict:
+def build_context(data: CouncilData, indicators: Mapping[str, Indicator]) -> dict:
     """Everything the template shows for one council (charts rendered here, text escaped there)."""
     months = months_ending(data.month, 12)
     sections: dict[str, list[dict]] = {}
@@ -516,7 +501,7 @@ def build_context(
         row["polarity"] = row.get("polarity") or (indicator.polarity if indicator else "neutral")
         section = section_of(indicator)
         points = _trend_points(data.trend, row["indicator_code"], months)
-        sections.setdefault(section, []).append(tile_for(row, indicator, points, data.month, with_charts))
+        sections.setdefault(section, []).append(tile_for(row, indicator, points, data.month))
         raw_rows.setdefault(section, []).append(row)
     catalogue_order = {code: i for i, code in enumerate(indicators)}
     ordered = []
@@ -530,9 +515,7 @@ def build_context(
                 "tiles": tiles,
             }
         )
-    breakdowns = _breakdown_figures(data.breakdowns, with_charts)
-    render_charts([tile for section in ordered for tile in section["tiles"]], "trend_svg")
-    render_charts(breakdowns, "svg")
+    breakdowns = _breakdown_figures(data.breakdowns)
     all_rows = [r for rows in raw_rows.values() for r in rows]
     rag_counts = {
         w: sum(1 for r in all_rows if (r.get("rag") or "").lower() == w) for w in ("green", "amber", "red")
