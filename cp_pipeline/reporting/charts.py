@@ -125,6 +125,11 @@ def _n(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def _line(x1: float, y1: float, x2: float, y2: float, stroke: str | None = None) -> str:
+    colour = f' stroke="{stroke}"' if stroke else ""  # grid lines take their group's stroke
+    return f'<line x1="{_n(x1)}" x2="{_n(x2)}" y1="{_n(y1)}" y2="{_n(y2)}"{colour}/>'
+
+
 def _text(x: float, y: float, text: str, *, anchor: str = "start", extra: str = "") -> str:
     return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}"{extra}>{escape(text, quote=False)}</text>'
 
@@ -183,12 +188,11 @@ def trend_svg(points: Sequence[TrendPoint], unit: str, label: str) -> str:
 
     body = [f'<g transform="translate({_n(left)},{_n(top)})">']
     body.append(f'<g class="grid" stroke="{GRID_COLOUR}">')
-    body += [f'<line x1="0" x2="{TREND_WIDTH}" y1="{_n(y(m))}" y2="{_n(y(m))}"/>' for m in marks]
+    body += [_line(0, y(m), TREND_WIDTH, y(m)) for m in marks]
     body.append("</g>")
     body.append(f'<g class="axis y" fill="{AXIS_COLOUR}" aria-hidden="true">')
     body += [
-        f'<line x1="{-TICK}" x2="0" y1="{_n(y(m))}" y2="{_n(y(m))}" stroke="{TICK_COLOUR}"/>'
-        + _text(-TICK - PAD, y(m) + 3.5, text, anchor="end")
+        _line(-TICK, y(m), 0, y(m), TICK_COLOUR) + _text(-TICK - PAD, y(m) + 3.5, text, anchor="end")
         for m, text in zip(marks, tick_labels, strict=True)
     ]
     if title:
@@ -202,15 +206,13 @@ def trend_svg(points: Sequence[TrendPoint], unit: str, label: str) -> str:
                 extra=f' font-weight="bold" transform="translate({_n(x_title)},{_n(TREND_HEIGHT / 2)}) rotate(-90)"',
             )
         )
-    body.append(f'<line x1="0" x2="0" y1="0" y2="{TREND_HEIGHT}" stroke="{TICK_COLOUR}"/>')
+    body.append(_line(0, 0, 0, TREND_HEIGHT, TICK_COLOUR))
     body.append("</g>")
     body.append(f'<g class="axis x" fill="{AXIS_COLOUR}" aria-hidden="true">')
-    body.append(
-        f'<line x1="0" x2="{TREND_WIDTH}" y1="{TREND_HEIGHT}" y2="{TREND_HEIGHT}" stroke="{TICK_COLOUR}"/>'
-    )
+    body.append(_line(0, TREND_HEIGHT, TREND_WIDTH, TREND_HEIGHT, TICK_COLOUR))
     for x, month in zip(xs, months, strict=True):
         body.append(
-            f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{TREND_HEIGHT}" y2="{TREND_HEIGHT + TICK}" stroke="{TICK_COLOUR}"/>'
+            _line(x, TREND_HEIGHT, x, TREND_HEIGHT + TICK, TICK_COLOUR)
             + _text(
                 0,
                 0,
@@ -261,14 +263,14 @@ def breakdown_svg(categories: Sequence[str], percents: Sequence[float | None], l
     marks, _ = ticks(0, 100, math.ceil(BREAKDOWN_WIDTH / 40))
     body = [f'<g transform="translate({_n(left)},{_n(top)})">']
     body.append(f'<g class="grid" stroke="{GRID_COLOUR}">')
-    body += [f'<line x1="{_n(x(m))}" x2="{_n(x(m))}" y1="0" y2="{height}"/>' for m in marks]
+    body += [_line(x(m), 0, x(m), height) for m in marks]
     body.append("</g>")
     body.append(f'<g class="axis x" fill="{AXIS_COLOUR}" aria-hidden="true">')
-    body.append(f'<line x1="0" x2="{BREAKDOWN_WIDTH}" y1="{height}" y2="{height}" stroke="{TICK_COLOUR}"/>')
+    body.append(_line(0, height, BREAKDOWN_WIDTH, height, TICK_COLOUR))
     for i, m in enumerate(marks):
         anchor = "start" if i == 0 else "end" if i == len(marks) - 1 else "middle"
         body.append(
-            f'<line x1="{_n(x(m))}" x2="{_n(x(m))}" y1="{height}" y2="{height + TICK}" stroke="{TICK_COLOUR}"/>'
+            _line(x(m), height, x(m), height + TICK, TICK_COLOUR)
             + _text(x(m), height + TICK + PAD + 8, f"{m:.0f}", anchor=anchor)
         )
     body.append(
@@ -282,11 +284,11 @@ def breakdown_svg(categories: Sequence[str], percents: Sequence[float | None], l
     )
     body.append("</g>")
     body.append(f'<g class="axis y" fill="{AXIS_COLOUR}" aria-hidden="true">')
-    body.append(f'<line x1="0" x2="0" y1="0" y2="{height}" stroke="{TICK_COLOUR}"/>')
+    body.append(_line(0, 0, 0, height, TICK_COLOUR))
     for i, category in enumerate(shown):
         middle = step * (i + 0.5)
         body.append(
-            f'<line x1="{-TICK}" x2="0" y1="{_n(middle)}" y2="{_n(middle)}" stroke="{TICK_COLOUR}"/>'
+            _line(-TICK, middle, 0, middle, TICK_COLOUR)
             + _text(-TICK - PAD, middle + 3.5, category, anchor="end")
         )
     body.append("</g>")
