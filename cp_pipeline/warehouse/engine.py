@@ -6,9 +6,11 @@ import datetime as dt
 import io
 import logging
 import re
+import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -396,13 +398,45 @@ class Warehouse:
             finally:
                 raw.unregister(view)
         else:
-            buffer = io.StringIO()
-            frame.to_csv(buffer, index=False, header=False, date_format="%Y-%m-%d %H:%M:%S")
-            buffer.seek(0)
-            cursor = conn.connection.driver_connection.cursor()
-            with cursor.copy(
-                f"COPY {qualified(schema, table)} ({col_list}) FROM STDIN WITH (FORMAT csv)"
-            ) as copy:
-                while chunk := buffer.read(1 << 20):
-                    copy.write(chunk)
+            _copy_in(conn.connection.driver_connection, qualified(schema, table), col_list, frame)
         return len(frame)
+
+
+@cache
+def _csv_writer() -> tuple[object, threading.Lock]:
+    """This process's in-memory DuckDB that writes frames as CSV for COPY (connecting takes ~15 ms,
+    and a landing writes ~50 tables), with the lock its users take turns by."""
+    import duckdb
+
+    return duckdb.connect(config={"threads": 1}), threading.Lock()
+
+
+def _copy_in(driver: object, target: str, col_list: str, frame: pd.DataFrame) -> None:
+    """PostgreSQL: COPY a frame into `target` as CSV. DuckDB writes the CSV (in C++, about three
+    times faster than pandas' `to_csv`, which was half of the single writer's time in a national
+    month's landing) to a scratch file streamed to the server. An empty string stays an empty
+    string (DuckDB quotes it; only a missing value is written as PostgreSQL's NULL), so a raw
+    extract's blank cells are stored as on DuckDB."""
+    # Python objects (not typed columns) are written as their text, as to_csv wrote them.
+    objects = [c for c in frame.columns if frame[c].dtype == object]
+    if objects:
+        frame = frame.assign(**{c: frame[c].astype("string") for c in objects})
+    writer, lock = _csv_writer()
+    with tempfile.TemporaryDirectory(prefix="cp-copy-") as scratch_dir:
+        path = Path(scratch_dir) / "frame.csv"
+        with lock:
+            writer.register("frame", frame)  # type: ignore[attr-defined]
+            try:
+                writer.execute(  # type: ignore[attr-defined]
+                    f"COPY frame TO '{path}' (FORMAT csv, HEADER false, TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')"
+                )
+            finally:
+                writer.unregister("frame")  # type: ignore[attr-defined]
+        copy_sql = f"COPY {target} ({col_list}) FROM STDIN (FORMAT csv, ENCODING 'UTF8')"
+        with (
+            path.open("rb") as csv,
+            driver.cursor() as cursor,  # type: ignore[attr-defined]
+            cursor.copy(copy_sql) as copy,
+        ):
+            while chunk := csv.read(1 << 20):
+                copy.write(chunk)
