@@ -113,6 +113,49 @@ def test_columnar_reads_give_what_row_reads_give(warehouse):
     assert warehouse.read_columnar(sql.replace("OR i IS NULL", "AND false"), {"skip": 99}).empty
 
 
+def test_writes_keep_every_value_as_given(warehouse):
+    """What a frame holds is what the table holds on either engine: an empty string stays empty
+    (a raw extract's blank cell), a missing value is NULL, and text CSV must quote comes back whole."""
+    given = _awkward_rows()
+    with warehouse.transaction() as conn:
+        warehouse.replace_rows(conn, "staging", "kept", given, where={"t": "x"}, column_types=ALL_TYPES)
+    stored = warehouse.read_frame("SELECT * FROM staging.kept ORDER BY f NULLS FIRST")
+    expected = given.sort_values("f", na_position="first").reset_index(drop=True)
+
+    def values(frame: pd.DataFrame, column: str) -> list:
+        return [None if pd.isna(v) else v for v in frame[column]]
+
+    assert values(stored, "t") == values(expected, "t")
+    assert "" in values(stored, "t") and None in values(stored, "t")
+    assert values(stored, "i") == values(expected, "i")
+    assert values(stored, "f") == values(expected, "f")
+    assert [None if v is None else pd.Timestamp(v).date() for v in values(stored, "d")] == values(
+        expected, "d"
+    )
+    assert [None if v is None else pd.Timestamp(v) for v in values(stored, "ts")] == [
+        None if v is None else pd.Timestamp(v) for v in values(expected, "ts")
+    ]
+    assert values(stored, "b") == values(expected, "b")
+    assert values(stored, "empty") == [None] * len(given)
+
+
+@pytest.mark.postgres
+def test_postgresql_sessions_run_without_jit_and_keep_the_urls_own_options(postgres_url):
+    """JIT compiling cost the scorecard's one big query far more than it ran for; options a
+    council puts in the warehouse URL are still applied."""
+    from cp_pipeline.warehouse.engine import Warehouse
+
+    for url, work_mem in ((postgres_url, None), (f"{postgres_url}?options=-c%20work_mem%3D64MB", "64MB")):
+        warehouse = Warehouse(url)
+        try:
+            with warehouse.engine.connect() as conn:
+                assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+                if work_mem:
+                    assert conn.exec_driver_sql("SHOW work_mem").scalar() == work_mem
+        finally:
+            warehouse.dispose()
+
+
 def test_a_transaction_caching_the_catalogue_sees_its_own_ddl_and_forgets_it_on_rollback(warehouse):
     """store_month's transactions look the catalogue up once per schema: tables and columns
     they add are seen within the transaction, and nothing of a rolled-back one outlives it."""
