@@ -93,14 +93,19 @@ def indicator_catalogue() -> str:
     return "\n".join(parts)
 
 
+def _materialisation(model) -> str:
+    if model.materialized == "view":
+        return "view over every extract month, tested month by month" if model.partitioned else "view"
+    return "table, rebuilt per extract month" if model.partitioned else "table"
+
+
 def warehouse_models() -> str:
     parts = ["# Warehouse models\n", "Generated from the headers of the SQL files in `dbt_like_sql/`.\n"]
     for model in load_models().values():
         parts.append(f"## `{model.schema}.{model.name}`\n")
         parts.append(f"{model.description}\n")
         parts.append(
-            f"- file: `{model.path.relative_to(model.path.parents[2])}`; {model.materialized}"
-            f"{', rebuilt per extract month' if model.partitioned else ''}\n"
+            f"- file: `{model.path.relative_to(model.path.parents[2])}`; {_materialisation(model)}\n"
             f"- depends on: {', '.join(model.refs + tuple(f'{s}.{t}' for s, t in model.sources)) or 'nothing'}\n"
         )
         if model.unique_key:

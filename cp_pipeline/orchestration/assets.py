@@ -339,7 +339,9 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
 
     def model_check(model: SqlModel) -> AssetCheckSpec | None:
         """The model header's declared tests (unique key, not-null columns) as an asset check."""
-        if not (model.unique_key or model.not_null) or model.materialized == "view":
+        if not (model.unique_key or model.not_null) or (
+            model.materialized == "view" and not model.partitioned
+        ):
             return None
         return AssetCheckSpec(
             f"{model.name}_tests",
@@ -407,15 +409,15 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
         ),
         models_asset(
             "sql_monthly_models",
-            "Every monthly SQL model: staging, conformed warehouse tables and marts, month by month.",
+            "Every monthly SQL model: staging views, conformed warehouse tables and marts, month by month.",
             MODELS,
-            [m for m in MODELS.values() if m.materialized == "table" and m.partitioned],
+            [m for m in MODELS.values() if m.partitioned],
         ),
         models_asset(
             "sql_bi_views",
             "The bi views that BI tools read (no data of their own).",
             MODELS,
-            [m for m in MODELS.values() if m.materialized == "view"],
+            [m for m in MODELS.values() if m.materialized == "view" and not m.partitioned],
         ),
     ]
 

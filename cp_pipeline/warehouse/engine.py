@@ -224,6 +224,18 @@ class Warehouse:
     def table_exists(self, conn: Connection, schema: str, table: str) -> bool:
         return bool(self.table_columns(conn, schema, table))
 
+    def base_table_exists(self, conn: Connection, schema: str, table: str) -> bool:
+        """Whether `schema.table` is a table (not a view)."""
+        return bool(
+            conn.execute(
+                sa.text(
+                    "SELECT COUNT(*) FROM information_schema.tables "
+                    "WHERE table_schema = :s AND table_name = :t AND table_type = 'BASE TABLE'"
+                ),
+                {"s": schema, "t": table},
+            ).scalar_one()
+        )
+
     def read_frame(
         self, sql: str, params: Mapping | None = None, conn: Connection | None = None
     ) -> pd.DataFrame:

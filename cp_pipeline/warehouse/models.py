@@ -262,7 +262,8 @@ def build_model_months(
 ) -> list[BuildResult]:
     """Materialise one model for each of the months in ONE transaction: the model's asset for a
     range of months is written whole or not at all, and a backfill pays one commit per model
-    rather than one per model and month. A view, or an unpartitioned model, is built once."""
+    rather than one per model and month. A view (over every month, when partitioned) or an
+    unpartitioned model is built once."""
     models = models or load_models()
     if model.materialized == "view" or not model.partitioned:
         months = [None]
@@ -272,15 +273,19 @@ def build_model_months(
         for month in months:
             sql = render(model.body, models, warehouse.dialect, month if model.partitioned else None)
             if model.materialized == "view":
-                return [_write_view(conn, model, sql)]
+                return [_write_view(warehouse, conn, model, sql)]
             columns = columns or _table_for(warehouse, conn, model, sql)
             results.append(_write_model(warehouse, conn, model, month, sql, columns))
         refresh_statistics(warehouse, conn, [(model.schema, model.name)])  # once all months are in
         return results
 
 
-def _write_view(conn: Connection, model: SqlModel, sql: str) -> BuildResult:
+def _write_view(warehouse: Warehouse, conn: Connection, model: SqlModel, sql: str) -> BuildResult:
+    """(Re)create a model's view. A table of the same name (a model that was a table in an older
+    warehouse: the staging models were, until 2026-12) is dropped first."""
     target = qualified(model.schema, model.name)
+    if warehouse.base_table_exists(conn, model.schema, model.name):
+        warehouse.drop_table(conn, model.schema, model.name)
     conn.execute(sa.text(f"DROP VIEW IF EXISTS {target}"))
     conn.execute(sa.text(f"CREATE VIEW {target} AS {sql}"))
     _comment(conn, model, "VIEW")
@@ -391,8 +396,10 @@ def check_model(warehouse: Warehouse, model: SqlModel, extract_month: str | None
 
 
 def check_model_months(warehouse: Warehouse, model: SqlModel, months: Sequence[str | None]) -> dict[str, int]:
-    """`check_model` for several months at once (a key must be unique within each month)."""
-    if model.materialized == "view":
+    """`check_model` for several months at once (a key must be unique within each month). A view
+    over every month (a staging model) is tested on the months asked for, as a table would be; an
+    unpartitioned view is not tested."""
+    if model.materialized == "view" and not model.partitioned:
         return {}
     target = qualified(model.schema, model.name)
     chosen = [m for m in months if m is not None] if model.partitioned else []

@@ -1,6 +1,6 @@
 /*
 description: CareLeaverContacts rows as staged (typed, validated), one per source line.
-materialized: table
+materialized: view
 partitioned: true
 unique_key: [la_code, extract_month, source_file, source_line]
 not_null: [la_code, extract_month, child]

@@ -1,6 +1,6 @@
 /*
 description: Episodes of care as staged from the 903 Episodes table, with respite (short breaks, LS V3/V4) and temporary placements (T0-T4) marked.
-materialized: table
+materialized: view
 partitioned: true
 unique_key: [la_code, extract_month, source_file, source_line]
 not_null: [la_code, extract_month, child, decom]
