@@ -12,12 +12,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, make_url
 
 from cp_pipeline.settings import redact_url
+
+if TYPE_CHECKING:
+    import duckdb
 
 log = logging.getLogger(__name__)
 
@@ -437,7 +441,7 @@ class Warehouse:
 
 
 @cache
-def _csv_writer() -> tuple[object, threading.Lock]:
+def _csv_writer() -> tuple[duckdb.DuckDBPyConnection, threading.Lock]:
     """This process's in-memory DuckDB that writes frames as CSV for COPY (connecting takes ~15 ms,
     and a landing writes ~50 tables), with the lock its users take turns by."""
     import duckdb
@@ -445,7 +449,7 @@ def _csv_writer() -> tuple[object, threading.Lock]:
     return duckdb.connect(config={"threads": 1}), threading.Lock()
 
 
-def _copy_in(driver: object, target: str, col_list: str, frame: pd.DataFrame) -> None:
+def _copy_in(driver: Any, target: str, col_list: str, frame: pd.DataFrame) -> None:
     """PostgreSQL: COPY a frame into `target` as CSV. DuckDB writes the CSV (in C++, about three
     times faster than pandas' `to_csv`, which was half of the single writer's time in a national
     month's landing) to a scratch file streamed to the server. An empty string stays an empty
@@ -459,17 +463,17 @@ def _copy_in(driver: object, target: str, col_list: str, frame: pd.DataFrame) ->
     with tempfile.TemporaryDirectory(prefix="cp-copy-") as scratch_dir:
         path = Path(scratch_dir) / "frame.csv"
         with lock:
-            writer.register("frame", frame)  # type: ignore[attr-defined]
+            writer.register("frame", frame)
             try:
-                writer.execute(  # type: ignore[attr-defined]
+                writer.execute(
                     f"COPY frame TO '{path}' (FORMAT csv, HEADER false, TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')"
                 )
             finally:
-                writer.unregister("frame")  # type: ignore[attr-defined]
+                writer.unregister("frame")
         copy_sql = f"COPY {target} ({col_list}) FROM STDIN (FORMAT csv, ENCODING 'UTF8')"
         with (
             path.open("rb") as csv,
-            driver.cursor() as cursor,  # type: ignore[attr-defined]
+            driver.cursor() as cursor,
             cursor.copy(copy_sql) as copy,
         ):
             while chunk := csv.read(1 << 20):
