@@ -281,13 +281,24 @@ def build_model_months(
 
 
 def _write_view(warehouse: Warehouse, conn: Connection, model: SqlModel, sql: str) -> BuildResult:
-    """(Re)create a model's view. A table of the same name (a model that was a table in an older
-    warehouse: the staging models were, until 2026-12) is dropped first."""
+    """(Re)create a model's view in place, so views and grants others made on it survive a run.
+    PostgreSQL replaces a view only while its columns stay as they were: when they changed, the
+    view is dropped and made afresh (failing if someone's view still depends on it). A table of
+    the same name (a model that was a table in an older warehouse: the staging models were, until
+    2026-12) is dropped first."""
     target = qualified(model.schema, model.name)
     if warehouse.base_table_exists(conn, model.schema, model.name):
         warehouse.drop_table(conn, model.schema, model.name)
-    conn.execute(sa.text(f"DROP VIEW IF EXISTS {target}"))
-    conn.execute(sa.text(f"CREATE VIEW {target} AS {sql}"))
+    replace = f"CREATE OR REPLACE VIEW {target} AS {sql}"
+    if warehouse.dialect != "postgresql":
+        conn.execute(sa.text(replace))  # DuckDB replaces any view (and tracks no dependents)
+    else:
+        try:
+            with conn.begin_nested():
+                conn.execute(sa.text(replace))
+        except sa.exc.DBAPIError:
+            conn.execute(sa.text(f"DROP VIEW {target}"))
+            conn.execute(sa.text(f"CREATE VIEW {target} AS {sql}"))
     _comment(conn, model, "VIEW")
     return BuildResult(model.name, None, 0)
 

@@ -205,3 +205,26 @@ def test_a_staging_view_replaces_an_older_warehouses_table_and_is_tested_month_b
     # Built again (the next run), the view is replaced, not added to.
     build_model_months(warehouse, model, ["2024-02"], {model.name: model})
     assert len(warehouse.read_frame("SELECT * FROM staging.stg_src")) == 4
+
+
+def test_a_view_is_replaced_in_place_so_views_made_on_it_survive(warehouse, tmp_path):
+    """An analyst's own view over a model's view (and grants on it) survive the next run; when the
+    model's columns change, the view is made afresh."""
+    from cp_pipeline.warehouse.models import build_model
+
+    path = tmp_path / "v_example.sql"
+    path.write_text("/*\ndescription: An example view.\nmaterialized: view\n*/\nSELECT 1 AS a")
+    model = parse_model(path, "bi")
+    build_model(warehouse, model, None, {model.name: model})
+    with warehouse.transaction() as conn:
+        conn.execute(sa.text("CREATE VIEW bi.analysts_own AS SELECT a FROM bi.v_example"))
+
+    build_model(warehouse, model, None, {model.name: model})  # the next run
+    assert warehouse.read_frame("SELECT a FROM bi.analysts_own")["a"].tolist() == [1]
+
+    with warehouse.transaction() as conn:
+        conn.execute(sa.text("DROP VIEW bi.analysts_own"))
+    path.write_text("/*\ndescription: An example view.\nmaterialized: view\n*/\nSELECT 'x' AS b, 2 AS c")
+    changed = parse_model(path, "bi")
+    build_model(warehouse, changed, None, {changed.name: changed})
+    assert warehouse.read_frame("SELECT b, c FROM bi.v_example").values.tolist() == [["x", 2]]
