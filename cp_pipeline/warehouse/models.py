@@ -296,8 +296,8 @@ def _write_view(warehouse: Warehouse, conn: Connection, model: SqlModel, sql: st
         try:
             with conn.begin_nested():
                 conn.execute(sa.text(replace))
-        except sa.exc.DBAPIError:
-            conn.execute(sa.text(f"DROP VIEW {target}"))
+        except sa.exc.DBAPIError:  # IF EXISTS: an error in a new view's SQL is reported by CREATE
+            conn.execute(sa.text(f"DROP VIEW IF EXISTS {target}"))
             conn.execute(sa.text(f"CREATE VIEW {target} AS {sql}"))
     _comment(conn, model, "VIEW")
     return BuildResult(model.name, None, 0)
