@@ -339,9 +339,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
 
     def model_check(model: SqlModel) -> AssetCheckSpec | None:
         """The model header's declared tests (unique key, not-null columns) as an asset check."""
-        if not (model.unique_key or model.not_null) or (
-            model.materialized == "view" and not model.partitioned
-        ):
+        if not (model.unique_key or model.not_null) or model.is_plain_view:
             return None
         return AssetCheckSpec(
             f"{model.name}_tests",
@@ -417,7 +415,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
             "sql_bi_views",
             "The bi views that BI tools read (no data of their own).",
             MODELS,
-            [m for m in MODELS.values() if m.materialized == "view" and not m.partitioned],
+            [m for m in MODELS.values() if m.is_plain_view],
         ),
     ]
 

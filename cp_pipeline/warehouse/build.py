@@ -37,7 +37,7 @@ def build_month(warehouse: Warehouse, extract_month: str, *, publish: bool = Fal
 
 def build_views(warehouse: Warehouse) -> None:
     for model in load_models().values():
-        if model.materialized == "view" and not model.partitioned:
+        if model.is_plain_view:
             build_model(warehouse, model, None)
 
 

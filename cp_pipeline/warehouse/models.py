@@ -84,6 +84,12 @@ class SqlModel:
         return self.layer
 
     @property
+    def is_plain_view(self) -> bool:
+        """A view with no months of its own (the bi views): built once a run and not tested. A
+        partitioned view (a staging model) covers every month and is tested month by month."""
+        return self.materialized == "view" and not self.partitioned
+
+    @property
     def code_version(self) -> str:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()[:12]
 
@@ -410,7 +416,7 @@ def check_model_months(warehouse: Warehouse, model: SqlModel, months: Sequence[s
     """`check_model` for several months at once (a key must be unique within each month). A view
     over every month (a staging model) is tested on the months asked for, as a table would be; an
     unpartitioned view is not tested."""
-    if model.materialized == "view" and not model.partitioned:
+    if model.is_plain_view:
         return {}
     target = qualified(model.schema, model.name)
     chosen = [m for m in months if m is not None] if model.partitioned else []
