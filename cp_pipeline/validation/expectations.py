@@ -32,6 +32,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from cp_pipeline.extracts.specs import TableSpec, codes_for_year, collection_year, table_specs
+from cp_pipeline.validation.gx_tuning import tune
 from cp_pipeline.warehouse.engine import Warehouse, qualified, quote_ident
 
 if TYPE_CHECKING:
@@ -356,21 +357,11 @@ def warehouse_suite_for(table: str) -> gx.ExpectationSuite:
     return _suite(f"{WAREHOUSE}.{table}", warehouse_checks(table))
 
 
-def _no_batch_fingerprints() -> None:
-    """GX md5-hashes every cell of a pandas batch smaller than `HASH_THRESHOLD` for a
-    `pandas_data_fingerprint` in its batch markers: 0.05 s of a council-month's 0.8 s of batch
-    suites, for a value nothing here reads (and a digest of every child's rows need not be
-    stored with the results). A threshold of 0 turns it off."""
-    from great_expectations.execution_engine import pandas_execution_engine
-
-    pandas_execution_engine.HASH_THRESHOLD = 0
-
-
 def _ephemeral_context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    _no_batch_fingerprints()
+    tune()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return context
@@ -823,7 +814,7 @@ def build_data_docs(
     )
     from great_expectations.datasource.fluent import PandasDatasource
 
-    _no_batch_fingerprints()
+    tune()
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(results_dir))
