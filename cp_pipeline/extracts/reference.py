@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from cp_pipeline.warehouse.engine import Warehouse
+from cp_pipeline.yaml_files import load_yaml
 
 # file -> (table, {column: logical type}); columns as in extracts.md "Reference data".
 REFERENCE_FILES = {
@@ -60,7 +60,7 @@ def read_targets(path: Path) -> pd.DataFrame:
     (optionally under a `targets:` key), or nested {la_code: {indicator_code: [{target, ...}]}}."""
     if not path.is_file():
         return pd.DataFrame(columns=list(TARGET_TYPES))
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     rows = []
     if isinstance(data, dict) and isinstance(data.get("targets"), list):
         data = data["targets"]  # {targets: [{la_code, indicator_code, target, ...}, ...]}

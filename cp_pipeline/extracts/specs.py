@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
+from cp_pipeline.yaml_files import load_yaml
 
 SPEC_DIR = Path(__file__).parent
 
@@ -79,7 +79,7 @@ def collection_year(day: dt.date) -> int:
 
 @cache
 def code_lists() -> dict[str, dict[str, Code]]:
-    raw = yaml.safe_load((SPEC_DIR / "code_lists.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml((SPEC_DIR / "code_lists.yaml").read_text(encoding="utf-8"))
     lists: dict[str, dict[str, Code]] = {}
     for list_name, entries in raw.items():
         codes = {}
@@ -107,7 +107,7 @@ def codes_for_year(list_name: str, year: int) -> frozenset[str]:
 
 @cache
 def table_specs() -> dict[str, TableSpec]:
-    raw = yaml.safe_load((SPEC_DIR / "tables.yaml").read_text(encoding="utf-8"))["tables"]
+    raw = load_yaml((SPEC_DIR / "tables.yaml").read_text(encoding="utf-8"))["tables"]
     specs = {}
     for name, body in raw.items():
         columns = tuple(Column(name=col, **(opts or {})) for col, opts in body["columns"].items())

@@ -15,11 +15,11 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from cp_pipeline.indicators.catalogue import INDICATOR_SQL_DIR
 from cp_pipeline.warehouse.engine import Warehouse
 from cp_pipeline.warehouse.models import _HEADER, load_models, month_bounds, render
+from cp_pipeline.yaml_files import load_yaml
 
 BREAKDOWN_SQL_DIR = INDICATOR_SQL_DIR / "breakdowns"
 BREAKDOWN_TYPES = {
@@ -54,7 +54,7 @@ def breakdowns() -> dict[str, Breakdown]:
     found = {}
     for path in sorted(BREAKDOWN_SQL_DIR.glob("*.sql")):
         match = _HEADER.match(path.read_text(encoding="utf-8"))
-        header = (yaml.safe_load(match.group(1)) if match else None) or {}
+        header = (load_yaml(match.group(1)) if match else None) or {}
         dimension = str(header.get("dimension", path.stem))
         found[dimension] = Breakdown(
             dimension=dimension,

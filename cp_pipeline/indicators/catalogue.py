@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from cp_pipeline.warehouse.models import MODELS_DIR
+from cp_pipeline.yaml_files import load_yaml
 
 CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
 INDICATOR_SQL_DIR = MODELS_DIR / "indicators"
@@ -40,7 +39,7 @@ class Indicator:
 
 @cache
 def catalogue() -> dict[str, Indicator]:
-    raw = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))["indicators"]
+    raw = load_yaml(CATALOGUE_PATH.read_text(encoding="utf-8"))["indicators"]
     entries = {}
     for code, body in raw.items():
         indicator = Indicator(code=code, **{**body, "reads": tuple(body.get("reads") or ())})

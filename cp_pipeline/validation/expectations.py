@@ -28,12 +28,12 @@ from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 import pandas as pd
-import yaml
 from sqlalchemy.engine import make_url
 
 from cp_pipeline.extracts.specs import TableSpec, codes_for_year, collection_year, table_specs
 from cp_pipeline.validation.gx_tuning import tune
 from cp_pipeline.warehouse.engine import Warehouse, qualified, quote_ident
+from cp_pipeline.yaml_files import load_yaml
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -106,7 +106,7 @@ class Check:
 
 @cache
 def suites_config() -> dict:
-    return yaml.safe_load(SUITES_FILE.read_text(encoding="utf-8"))
+    return load_yaml(SUITES_FILE.read_text(encoding="utf-8"))
 
 
 def _table(name: str) -> TableSpec:

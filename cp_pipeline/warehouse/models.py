@@ -36,10 +36,10 @@ from pathlib import Path
 
 import jinja2
 import sqlalchemy as sa
-import yaml
 from sqlalchemy.engine import Connection
 
 from cp_pipeline.warehouse.engine import Warehouse, qualified, quote_ident
+from cp_pipeline.yaml_files import YAMLError, load_yaml
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "dbt_like_sql"
 LAYERS = ("staging", "warehouse", "mart", "bi")
@@ -98,8 +98,8 @@ def parse_model(path: Path, layer: str) -> SqlModel:
     text = path.read_text(encoding="utf-8")
     match = _HEADER.match(text)
     try:
-        header = (yaml.safe_load(match.group(1)) if match else {}) or {}
-    except yaml.YAMLError as exc:
+        header = (load_yaml(match.group(1)) if match else {}) or {}
+    except YAMLError as exc:
         raise ValueError(f"{path}: the model header is not valid YAML ({exc.problem})") from exc
     body = text[match.end() :] if match else text
     materialized = header.get("materialized", "table")
