@@ -378,12 +378,15 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
                 # One transaction for the model over every month of the run, then its tests.
                 rows = sum(r.rows for r in build_model_months(wh, model, months, models))
                 failures = check_model_months(wh, model, months)
+                # A view writes no rows: the UI says it is a view rather than "0 rows written".
+                written = (
+                    {"materialized": MetadataValue.text("view")}
+                    if model.materialized == "view"
+                    else {"rows_written": MetadataValue.int(rows)}
+                )
                 yield MaterializeResult(
                     asset_key=key,
-                    metadata={
-                        "rows_written": MetadataValue.int(rows),
-                        "months": MetadataValue.int(len(months)),
-                    },
+                    metadata={**written, "months": MetadataValue.int(len(months))},
                 )
                 check = checks.get(model.name)
                 if check is not None and check.key in context.selected_asset_check_keys:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from contextlib import redirect_stderr
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from dagster import DagsterInstance
 from typer.testing import CliRunner
 
 from cp_pipeline.cli import app
@@ -17,6 +19,8 @@ from cp_pipeline.orchestration.runs import run_months
 from cp_pipeline.settings import Settings
 from cp_pipeline.synthetic.generate import generate
 from cp_pipeline.warehouse.engine import Warehouse
+
+REPO = Path(__file__).resolve().parents[2]
 
 # Two months either side of 1 April 2024: SEX is written 1/2 in March and M/F in April.
 FIRST, LAST = "2024-03", "2024-04"
@@ -34,7 +38,11 @@ def messy_run(tmp_path_factory):
         data_docs_dir=root / "data_docs",
     )
     console = io.StringIO()  # Dagster's console logger writes to whatever sys.stderr is
-    with redirect_stderr(console):
+    home = root / "dagster_home"  # kept, so that tests can read the run's events
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    with redirect_stderr(console), pytest.MonkeyPatch.context() as env:
+        env.setenv("DAGSTER_HOME", str(home))
         outcome = run_months(FIRST, LAST, settings)
     (root / "console.txt").write_text(console.getvalue())
     manifest = json.loads((root / "data" / "messy_manifest.json").read_text())
@@ -137,6 +145,26 @@ def test_rerunning_a_month_gives_the_same_tables(messy_run):
     run_months(LAST, LAST, settings)
     for table, drop in tables.items():
         pd.testing.assert_frame_equal(before[table], _table_state(warehouse, table, drop), obj=table)
+
+
+def test_the_ui_shows_rows_written_for_tables_and_no_rows_for_views(messy_run):
+    """A staging model is a view: its materialisation says so, rather than "0 rows written"."""
+    settings, outcome, _, _ = messy_run
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DAGSTER_HOME", str(settings.reports_dir.parent / "dagster_home"))
+        instance = DagsterInstance.get()
+        try:
+            metadata = {
+                "/".join(m.asset_key.path): m.metadata
+                for e in instance.all_logs(outcome.run_id)
+                if e.dagster_event and e.dagster_event.is_step_materialization
+                for m in [e.dagster_event.step_materialization_data.materialization]
+            }
+        finally:
+            instance.dispose()
+    assert metadata["staging/stg_episodes"]["materialized"].value == "view"
+    assert "rows_written" not in metadata["staging/stg_episodes"]
+    assert metadata["warehouse/fct_episode"]["rows_written"].value > 0
 
 
 def test_the_run_writes_the_board_report(messy_run):
