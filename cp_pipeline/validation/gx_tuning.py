@@ -1,5 +1,5 @@
 """Process-wide settings that make Great Expectations cheaper per expectation and per Data Docs
-page, applied by `tune()` wherever the pipeline validates (batch suites, Data Docs, warehouse
+site, applied by `tune()` wherever the pipeline validates (batch suites, Data Docs, warehouse
 suite).
 
 1. No batch fingerprints. GX md5-hashes every cell of a pandas batch smaller than
