@@ -529,20 +529,10 @@ def test_a_helper_validates_each_month_while_the_next_is_made_and_stores_each_as
 def test_a_helper_sent_only_the_columns_the_batch_suite_reads_finds_the_same(tmp_path):
     """GxWorker.submit sends each staged table without its lineage columns (most of the pickling
     cost): the batch suite's results on what is sent equal its results on the whole frames."""
-    from cp_pipeline.extracts.landing import council_months, land_month
-    from cp_pipeline.synthetic.generate import generate
     from cp_pipeline.validation.expectations import batch_input
-    from cp_pipeline.validation.run import load_staged_tables
+    from cp_pipeline_tests.fixtures.landed import landed_month
 
-    generate(tmp_path, seed=11, las=1, months=1, messy=True)
-    extracts = tmp_path / "extracts"
-    ((la, (month, *_)),) = council_months(extracts).items()
-    warehouse = Warehouse(f"duckdb:///{tmp_path}/wh.duckdb")
-    try:
-        land_month(warehouse, extracts / la / month, la, month)
-        tables = load_staged_tables(warehouse, la, month)
-    finally:
-        warehouse.dispose()
+    la, month, tables = landed_month(tmp_path, seed=11)
     sent = {name: batch_input(name, frame) for name, frame in tables.items()}
     assert all(len(sent[n]) == len(tables[n]) for n in tables)
     assert all(

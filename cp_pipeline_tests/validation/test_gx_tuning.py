@@ -13,7 +13,7 @@ import pytest
 
 from cp_pipeline.validation.expectations import build_data_docs, validate_staged_batch
 from cp_pipeline.validation.gx_tuning import gx_as_shipped, is_tuned, tune
-from cp_pipeline.warehouse.engine import Warehouse
+from cp_pipeline_tests.fixtures.landed import landed_month
 
 # Keys of a stored GX result that differ between any two runs (ids, clocks, run names).
 VOLATILE = {
@@ -32,20 +32,7 @@ VOLATILE = {
 def month(tmp_path_factory) -> tuple[str, str, dict[str, pd.DataFrame], dict[str, int]]:
     """A messy council-month's staged tables, and previous counts that put some tables outside
     their drift bounds, so that every kind of check both passes and fails somewhere."""
-    from cp_pipeline.extracts.landing import council_months, land_month
-    from cp_pipeline.synthetic.generate import generate
-    from cp_pipeline.validation.run import load_staged_tables
-
-    root = tmp_path_factory.mktemp("gx_tuning")
-    generate(root, seed=23, las=1, months=1, messy=True)
-    extracts = root / "extracts"
-    ((la, (extract_month, *_)),) = council_months(extracts).items()
-    warehouse = Warehouse(f"duckdb:///{root}/wh.duckdb")
-    try:
-        land_month(warehouse, extracts / la / extract_month, la, extract_month)
-        tables = load_staged_tables(warehouse, la, extract_month)
-    finally:
-        warehouse.dispose()
+    la, extract_month, tables = landed_month(tmp_path_factory.mktemp("gx_tuning"), seed=23)
     previous = {
         name: (len(frame) // 2 if i % 2 else len(frame)) for i, (name, frame) in enumerate(tables.items())
     }
