@@ -50,9 +50,9 @@ SCENARIOS = (
     "council_backfill",
     "council_backfill_month_1",
     "council_backfill_month_last",
-    "dagster_overhead",
     "national_month_duckdb",
     "national_month_postgres",
+    "dagster_overhead",
     "peer_903_validation",
 )
 
@@ -829,12 +829,9 @@ def main(argv: list[str] | None = None) -> int:
         "council_month": lambda: council_month(args.data_dir, scale),
         "council_backfill": lambda: council_backfill(args.data_dir, scale),
         "council_backfill_month_1": lambda: council_backfill_months(args.data_dir, scale),
-        # Before the national months: in the late and night `make bench` of 2026-12-07, right
-        # after the PostgreSQL month, its runs through Dagster were slower and more scattered
-        # than the same scenario alone half an hour either side (36.0 % against 25.1 and 27.4 %).
-        "dagster_overhead": lambda: dagster_overhead(args.data_dir, scale),
         "national_month_duckdb": lambda: national_month_duckdb(args.data_dir, scale),
         "national_month_postgres": lambda: national_month_postgres(args.data_dir, scale),
+        "dagster_overhead": lambda: dagster_overhead(args.data_dir, scale),
         "peer_903_validation": lambda: peer_903_validation(args.data_dir, scale, args.peer_councils),
     }
     wanted = set(args.only or SCENARIOS)
@@ -854,7 +851,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, scenario in plan.items():
         if name not in wanted:
             continue
-        os.sync()  # the previous scenario's file writes are flushed now, not while this one is timed
         try:
             for record in scenario():
                 emit({**record, "smoke": scale.smoke})
