@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import time
 from collections import Counter
 from zoneinfo import ZoneInfo
@@ -16,7 +15,8 @@ import pytest
 
 from cp_pipeline.orchestration.jobs import JOB_NAME, WRITES_WAREHOUSE
 from cp_pipeline.synthetic.generate import generate
-from cp_pipeline_tests.end_to_end.dagster_ui import REPO_ROOT, TERMINAL_RUN_STATUSES, DagsterUI, wait_for
+from cp_pipeline_tests.end_to_end.dagster_ui import TERMINAL_RUN_STATUSES, DagsterUI, wait_for
+from cp_pipeline_tests.fixtures.dagster_home import dagster_home
 
 MONTH = "2025-06"
 RUN_TIMEOUT = 360
@@ -29,9 +29,7 @@ SENSOR = "new_extract_sensor"
 def ui(tmp_path_factory):
     root = tmp_path_factory.mktemp("dagster_ui")
     generate(root / "data", seed=3, las=1, months=2, end_month=MONTH)
-    home = root / "dagster_home"
-    home.mkdir()
-    shutil.copy(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    home = dagster_home(root / "dagster_home")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CP_", "DAGSTER_"))}
     env.update(
         CP_EXTRACTS_DIR=str(root / "data" / "extracts"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from contextlib import redirect_stderr
 from pathlib import Path
 
@@ -19,8 +18,7 @@ from cp_pipeline.orchestration.runs import run_months
 from cp_pipeline.settings import Settings
 from cp_pipeline.synthetic.generate import generate
 from cp_pipeline.warehouse.engine import Warehouse
-
-REPO = Path(__file__).resolve().parents[2]
+from cp_pipeline_tests.fixtures.dagster_home import dagster_home
 
 # Two months either side of 1 April 2024: SEX is written 1/2 in March and M/F in April.
 FIRST, LAST = "2024-03", "2024-04"
@@ -38,9 +36,7 @@ def messy_run(tmp_path_factory):
         data_docs_dir=root / "data_docs",
     )
     console = io.StringIO()  # Dagster's console logger writes to whatever sys.stderr is
-    home = root / "dagster_home"  # kept, so that tests can read the run's events
-    home.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    home = dagster_home(root / "dagster_home")  # kept, so that tests can read the run's events
     with redirect_stderr(console), pytest.MonkeyPatch.context() as env:
         env.setenv("DAGSTER_HOME", str(home))
         outcome = run_months(FIRST, LAST, settings)

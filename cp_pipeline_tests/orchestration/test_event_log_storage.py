@@ -2,7 +2,6 @@
 one engine per file and one transaction per batch. It must store exactly what Dagster's own
 class stores, in files Dagster's own class reads, and write a batch all or nothing."""
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -22,8 +21,8 @@ from dagster import (
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from cp_pipeline.orchestration.storage import BatchingSqliteEventLogStorage
+from cp_pipeline_tests.fixtures.dagster_home import dagster_home
 
-REPO = Path(__file__).resolve().parents[2]
 MONTHS = MonthlyPartitionsDefinition(start_date="2026-01", end_date="2026-07", fmt="%Y-%m")
 
 
@@ -47,8 +46,7 @@ DEFS = Definitions(assets=[landed, modelled], asset_checks=[modelled_has_rows], 
 
 
 def _instance(home: Path, batching: bool, monkeypatch) -> DagsterInstance:
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    dagster_home(home)
     if not batching:  # the same instance with Dagster's own event log class
         text = (home / "dagster.yaml").read_text()
         (home / "dagster.yaml").write_text(text.split("event_log_storage:")[0])

@@ -11,7 +11,6 @@ what the key is for).
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from cp_pipeline.orchestration.runs import run_months
 from cp_pipeline.settings import Settings
 from cp_pipeline.synthetic.generate import generate
 from cp_pipeline.warehouse.engine import Warehouse
+from cp_pipeline_tests.fixtures.dagster_home import dagster_home
 from cp_pipeline_tests.security.leaks import (
     Identifiers,
     Leak,
@@ -37,7 +37,6 @@ from cp_pipeline_tests.security.leaks import (
     scan_value,
 )
 
-REPO = Path(__file__).resolve().parents[2]
 FIRST, LAST = "2025-05", "2025-06"
 KEY = "a test-only pseudonymisation key, never a real one"
 RESTRICTED = ("raw", "staging", "dq", "warehouse")
@@ -82,9 +81,7 @@ def extracts(tmp_path_factory) -> Path:
 
 
 def _materialise(name: str, key: str | None, data: Path, root: Path) -> Run:
-    home = root / "dagster_home"
-    home.mkdir(parents=True)
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    home = dagster_home(root / "dagster_home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DAGSTER_HOME", str(home))
         env.setenv("CP_EXTRACTS_DIR", str(data / "extracts"))
