@@ -126,3 +126,25 @@ def test_data_docs_store_the_same_results_with_and_without_the_tuning(tmp_path, 
     assert tuned_pages.keys() == shipped_pages.keys()
     for page, html in tuned_pages.items():
         assert html == shipped_pages[page], page
+
+
+def test_a_second_site_renders_without_compiling_gx_templates_again(tmp_path, month, monkeypatch):
+    import jinja2
+
+    la, extract_month, tables, previous = month
+    tune()
+    build_data_docs(tmp_path / "first", tables, la, extract_month, previous)
+    compiled: list[str] = []
+    gx_compile = jinja2.Environment.compile
+
+    def counting_compile(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return gx_compile(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    build_data_docs(tmp_path / "second", tables, la, extract_month, previous)
+    # Only the new site's own file (its custom styles, kept in the site) is new to this process.
+    assert compiled == ["data_docs_custom_styles.css"]
+    with gx_as_shipped():
+        build_data_docs(tmp_path / "third", tables, la, extract_month, previous)
+    assert len(compiled) > 20  # GX's own way compiles its templates in every view
