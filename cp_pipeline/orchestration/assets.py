@@ -32,8 +32,7 @@ from cp_pipeline.orchestration.resources import ExtractsResource, GxWorkerResour
 from cp_pipeline.warehouse.calendar import load_dim_date
 from cp_pipeline.warehouse.models import (
     SqlModel,
-    build_model_months,
-    check_model_months,
+    build_models,
     load_models,
     refresh_source_statistics,
 )
@@ -371,13 +370,13 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
             months = _months(context) if partitioned else [None]
             selected = context.selected_asset_keys
             refresh_source_statistics(wh, chosen)
-            for model in chosen:  # already in dependency order
+            # `chosen` is in dependency order. Each model: one transaction over every month of the
+            # run, then its tests; models that do not depend on each other are built side by side.
+            todo = [m for m in chosen if AssetKey([m.schema, m.name]) in selected]
+            for built in build_models(wh, todo, months, models):
+                model, failures = built.model, built.failures
                 key = AssetKey([model.schema, model.name])
-                if key not in selected:
-                    continue
-                # One transaction for the model over every month of the run, then its tests.
-                rows = sum(r.rows for r in build_model_months(wh, model, months, models))
-                failures = check_model_months(wh, model, months)
+                rows = sum(r.rows for r in built.results)
                 # A view writes no rows: the UI says it is a view rather than "0 rows written".
                 written = (
                     {"materialized": MetadataValue.text("view")}

@@ -13,7 +13,7 @@ from cp_pipeline.extracts.reference import load_reference
 from cp_pipeline.indicators.scorecard import write_catalogue, write_scorecard
 from cp_pipeline.warehouse.calendar import load_dim_date
 from cp_pipeline.warehouse.engine import Warehouse
-from cp_pipeline.warehouse.models import build_model, load_models, refresh_source_statistics
+from cp_pipeline.warehouse.models import build_model, build_models, load_models, refresh_source_statistics
 
 
 def build_reference(warehouse: Warehouse, reference_dir: Path) -> None:
@@ -28,10 +28,11 @@ def build_reference(warehouse: Warehouse, reference_dir: Path) -> None:
 def build_month(warehouse: Warehouse, extract_month: str, *, publish: bool = False) -> None:
     """Every partitioned model for the month, in dependency order, then the scorecard."""
     models = load_models()
-    refresh_source_statistics(warehouse, [m for m in models.values() if m.partitioned])
-    for model in models.values():
-        if model.partitioned:
-            build_model(warehouse, model, extract_month, models)
+    partitioned = [m for m in models.values() if m.partitioned]
+    refresh_source_statistics(warehouse, partitioned)
+    # As the run's models step builds them: side by side where they do not depend on each other.
+    for _ in build_models(warehouse, partitioned, [extract_month], models, with_tests=False):
+        pass
     write_scorecard(warehouse, extract_month, publish=publish)
 
 
