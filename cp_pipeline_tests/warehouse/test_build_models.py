@@ -40,10 +40,9 @@ BODIES = {
 
 
 @pytest.fixture
-def warehouse(tmp_path):
-    wh = Warehouse(f"duckdb:///{tmp_path}/wh.duckdb")
-    with wh.transaction() as conn:
-        wh.ensure_schemas(conn)
+def warehouse(warehouse):
+    """The conftest's warehouse (DuckDB, and a real PostgreSQL server), with a source table."""
+    with warehouse.transaction() as conn:
         conn.execute(sa.text("CREATE TABLE staging.example (extract_month TEXT, child TEXT, n INTEGER)"))
         for month in MONTHS:
             for i in range(3):
@@ -51,8 +50,7 @@ def warehouse(tmp_path):
                     sa.text("INSERT INTO staging.example VALUES (:m, :c, :n)"),
                     {"m": month, "c": f"c{i}", "n": i},
                 )
-    yield wh
-    wh.dispose()
+    return warehouse
 
 
 @pytest.fixture
@@ -74,7 +72,7 @@ def timed(monkeypatch):
 
 def _table(wh: Warehouse, name: str) -> list[tuple]:
     with wh.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM warehouse.{name} ORDER BY ALL"))]
+        return [tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM warehouse.{name} ORDER BY 1, 2, 3"))]
 
 
 def test_independent_models_overlap_and_dependents_wait(warehouse, tmp_path, timed):
