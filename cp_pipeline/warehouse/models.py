@@ -335,20 +335,14 @@ def build_models(
         failures = check_model_months(warehouse, model, months) if with_tests else {}
         return ModelBuild(model, results, failures)
 
-    if workers == 1:
-        for model in chosen:
-            yield build(model)
-        return
     waiting = list(chosen)
     built: dict[str, ModelBuild] = {}
-    running: dict[Future, SqlModel] = {}
+    running: dict[Future, SqlModel] = {}  # sent to the pool, which runs `workers` at a time
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cp-models") as pool:
         try:
             for model in chosen:
                 while model.name not in built:
                     for ready in [m for m in waiting if all(r in built or r not in names for r in m.refs)]:
-                        if len(running) == workers:
-                            break
                         waiting.remove(ready)
                         running[pool.submit(build, ready)] = ready
                     finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -358,7 +352,7 @@ def build_models(
                 yield built[model.name]
         finally:
             for future in running:
-                future.cancel()
+                future.cancel()  # those not started yet
 
 
 def _write_view(warehouse: Warehouse, conn: Connection, model: SqlModel, sql: str) -> BuildResult:
