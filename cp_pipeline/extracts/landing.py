@@ -6,10 +6,9 @@ import datetime as dt
 import logging
 import re
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -81,7 +80,6 @@ class LandingResult:
     children: int = 0  # distinct children in the Header table (a count, never an identifier)
     tables_absent: list[str] = field(default_factory=list)
     file_hashes: dict[str, str] = field(default_factory=dict)
-    checked: Any = None  # what the month's `check` returned where it was prepared (land_months)
 
 
 def _stored_hashes(warehouse: Warehouse, la_code: str, extract_month: str) -> dict[str, str]:
@@ -107,7 +105,6 @@ class PreparedMonth:
     file_records: list
     tables: dict  # table name -> NormalisedTable, for the tables the folder holds
     unchanged: bool = False
-    checked: Any = None  # what `check` returned on it, in the process that prepared it
 
     @property
     def hashes(self) -> dict[str, str]:
@@ -115,16 +112,10 @@ class PreparedMonth:
 
 
 def prepare_month(
-    month_dir: Path,
-    la_code: str,
-    extract_month: str,
-    previous: dict[str, str],
-    key=None,
-    check: Callable[[PreparedMonth], Any] | None = None,
+    month_dir: Path, la_code: str, extract_month: str, previous: dict[str, str], key=None
 ) -> PreparedMonth:
     """Read and normalise one month folder (no warehouse: runs in a helper process or here).
-    `previous` is the file hashes already landed for it; `key` the pseudonymisation key, if any;
-    `check`, work to do on the prepared month where it was prepared (its result: `checked`)."""
+    `previous` is the file hashes already landed for it; `key` the pseudonymisation key, if any."""
     from cp_pipeline.extracts.normalise import normalise_table
     from cp_pipeline.extracts.pseudonymise import pseudonymise_table
     from cp_pipeline.extracts.readers import UnreadableFileError, read_month_folder
@@ -143,8 +134,6 @@ def prepare_month(
             table = normalise_table(reads, la_code, extract_month)
             # keyed pseudonyms when a key is configured
             prepared.tables[name] = pseudonymise_table(table, key) if key is not None else table
-    if check is not None:
-        prepared.checked = check(prepared)
     return prepared
 
 
@@ -159,11 +148,7 @@ def land_month(warehouse: Warehouse, month_dir: Path, la_code: str, extract_mont
 
 
 def land_months(
-    warehouse: Warehouse,
-    extracts_dir: Path,
-    todo: list[tuple[str, str]],
-    helpers=None,
-    check_for: Callable[[str, str], Callable[[PreparedMonth], Any] | None] | None = None,
+    warehouse: Warehouse, extracts_dir: Path, todo: list[tuple[str, str]], helpers=None
 ) -> Iterator[LandingResult]:
     """Land many (council, month) folders, each once, yielding each result as it is stored (with
     helpers, not necessarily in the order given).
@@ -173,12 +158,7 @@ def land_months(
     writer); while the helpers are still starting, or all busy, this process prepares the next
     folder itself, so a helper never makes the run wait. Council-months prepared by the time
     the writer is free are stored together (`store_months`). Without helpers: `land_month` in
-    turn.
-
-    `check_for(la_code, month)` may give a picklable `check` for `prepare_month` to run on a
-    folder sent to a helper, there, once prepared (the validation step runs the month's checks
-    this way: see `cp_pipeline.validation.run.prepared_checks`); its result comes back as the
-    month's `LandingResult.checked`. Folders prepared in this process are not checked."""
+    turn."""
     from cp_pipeline.extracts.pseudonymise import configured_key
 
     key = configured_key()
@@ -197,10 +177,8 @@ def land_months(
     while waiting or sent:
         if helpers is not None and helpers.ready():
             while waiting and len(sent) < IN_FLIGHT_PER_HELPER * helpers.processes:
-                la_code, month = waiting.popleft()
-                previous, args = job(la_code, month)
-                check = check_for(la_code, month) if check_for is not None else None
-                sent.append((previous, helpers.call(prepare_month, *args, check)))
+                previous, args = job(*waiting.popleft())
+                sent.append((previous, helpers.call(prepare_month, *args)))
         if sent and (sent[0][1].done() or not waiting):
             ready = [take()]
         else:
@@ -246,7 +224,6 @@ def store_months(
             "replaced" if previous else "landed",
             files=len(hashes),
             file_hashes=hashes,
-            checked=prepared.checked,
         )
         results.append(result)
         stored.append((prepared, result))

@@ -42,7 +42,6 @@ warnings.filterwarnings("ignore", category=BetaWarning)
 # Partitioned asset checks (a check result per month on single-month runs) are a preview feature.
 warnings.filterwarnings("ignore", category=PreviewWarning)
 
-VALIDATION_RESULT = AssetKey(["dq", "validation_result"])
 LAYER_GROUPS = {"staging": "staging", "warehouse": "warehouse", "mart": "marts", "bi": "bi"}
 OWNERS = ["team:cp-data-engineering"]
 
@@ -157,20 +156,9 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
             if not councils:
                 context.log.warning(f"No council has an extract folder for {month}")
             todo += [(la_code, month) for la_code in councils]
-        # Folders are read and normalised in the helper processes once they have started; when
-        # this run validates them too, a helper also runs their checks on the frames it prepared
-        # (stored for the validation step, which then need not read them back).
-        helpers, check_for = gx.get(), None
-        selection = context.run.asset_selection
-        if helpers is not None and todo and (not selection or VALIDATION_RESULT in selection):
-            from cp_pipeline.validation.run import prepared_checks
-
-            # Data Docs for the run's newest month, as the validation step builds them
-            check_for = prepared_checks(wh, todo, extracts.data_docs_path, _months(context)[-1])
-        for result in land_months(wh, extracts.extracts_path, todo, helpers=helpers, check_for=check_for):
+        # Folders are read and normalised in the helper processes once they have started.
+        for result in land_months(wh, extracts.extracts_path, todo, helpers=gx.get()):
             la_code, month = result.la_code, result.extract_month
-            if result.checked is not None:
-                helpers.checked[(la_code, month)] = result.checked
             actions[result.action] += 1
             context.log.info(
                 f"{la_code} {month}: {result.action}, {result.files} files, "
@@ -212,7 +200,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
 
     @asset(
         retry_policy=RETRY,
-        key=VALIDATION_RESULT,
+        key=AssetKey(["dq", "validation_result"]),
         deps=[AssetKey(["staging", t.staging_name]) for t in table_specs().values()]
         + [AssetKey(["dq", "extract_tables"])],
         group_name="staging",
@@ -254,9 +242,7 @@ def build_assets(monthly: MonthlyPartitionsDefinition) -> list:
             for la_code in [la for la, la_months in available.items() if month in la_months]
         ]
         outcomes = []
-        helpers = gx.get()
-        checked = helpers.checked if helpers is not None else None
-        for outcome in validate_months(warehouse.get(), todo, gx_worker=helpers, checked=checked):
+        for outcome in validate_months(warehouse.get(), todo, gx_worker=gx.get()):
             context.log.info(
                 f"{outcome.la_code} {outcome.extract_month}: {outcome.dfe_rules_failed} DfE rules failed "
                 f"({outcome.dfe_rows_flagged} rows flagged); GX {outcome.batch_errors} errors, "

@@ -140,9 +140,6 @@ class GxWorker:
             initializer=_import_great_expectations,
         )
         self._started = self._pool.submit(_ready)  # start the first helper (and its import) now
-        # Council-months whose checks a helper ran as it prepared them (landing), kept for the
-        # run's validation step: (la_code, month) -> cp_pipeline.validation.run.CheckedMonth.
-        self.checked: dict[tuple[str, str], Any] = {}
 
     def ready(self) -> bool:
         """Whether the first helper has started (imported GX) and takes work without delay."""

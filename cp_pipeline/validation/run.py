@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from cp_pipeline.extracts.specs import table_specs
-from cp_pipeline.extracts.table_types import QUARANTINE_TYPES, staging_types
+from cp_pipeline.extracts.table_types import QUARANTINE_TYPES
 from cp_pipeline.validation.expectations import VALIDATION_RESULT_TYPES
 from cp_pipeline.validation.gx_worker import BatchOutcome, GxWorker, HelperCall, validate_batch
 from cp_pipeline.warehouse.engine import Warehouse, qualified
@@ -113,7 +112,6 @@ class _Pending:
     previous: dict[str, int]
     dfe: Any
     batch: HelperCall | None
-    outcome: BatchOutcome | None = None  # the batch suites' outcome, when they have already run
 
 
 def validate_month(
@@ -140,36 +138,24 @@ def validate_months(
     *,
     with_gx: bool = True,
     gx_worker: GxWorker | None = None,
-    checked: Mapping[tuple[str, str], CheckedMonth] | None = None,
 ) -> Iterator[ValidationOutcome]:
     """Validate council-months one after another, each stored atomically as it finishes.
 
     With a `gx_worker`, a council-month's GX batch suites run in a helper process while this
     process runs its DfE rules and reads the next council's tables; up to `gx_worker.in_flight`
-    council-months are under way at once. Without one, GX runs here.
-
-    `checked` holds council-months whose checks already ran in the helper that prepared them
-    (`prepared_checks`, keyed by council and month): their results are stored as they are,
-    unless the previous month's row counts or the Data Docs folder are not the ones they ran
-    with, when the month is validated here as any other."""
+    council-months are under way at once. Without one, GX runs here."""
     from cp_pipeline.validation.dfe_rules import run_dfe_rules
 
     pending: deque[_Pending] = deque()
     for item in council_months:
         run_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        tables = load_staged_tables(warehouse, item.la_code, item.extract_month)
         previous = _previous_counts(warehouse, item.la_code, item.extract_month) if with_gx else {}
-        done = (checked or {}).get((item.la_code, item.extract_month)) if with_gx else None
-        if done is not None and done.previous_counts == previous and done.data_docs_dir == item.data_docs_dir:
-            pending.append(_Pending(item, run_at, {}, previous, done.dfe, None, done.batch))
-        else:
-            tables = load_staged_tables(warehouse, item.la_code, item.extract_month)
-            batch = None
-            if with_gx and gx_worker is not None:
-                batch = gx_worker.submit(
-                    tables, item.la_code, item.extract_month, previous, item.data_docs_dir
-                )
-            dfe = run_dfe_rules(tables, item.la_code, item.extract_month)
-            pending.append(_Pending(item, run_at, tables, previous, dfe, batch))
+        batch = None
+        if with_gx and gx_worker is not None:
+            batch = gx_worker.submit(tables, item.la_code, item.extract_month, previous, item.data_docs_dir)
+        dfe = run_dfe_rules(tables, item.la_code, item.extract_month)
+        pending.append(_Pending(item, run_at, tables, previous, dfe, batch))
         while len(pending) > (gx_worker.in_flight if gx_worker is not None else 0):
             yield _store(warehouse, pending.popleft(), with_gx)
     while pending:
@@ -177,8 +163,6 @@ def validate_months(
 
 
 def _batch_outcome(item: _Pending) -> BatchOutcome:
-    if item.outcome is not None:
-        return item.outcome
     if item.batch is not None:
         return item.batch.result()
     cm = item.council_month
@@ -230,103 +214,6 @@ def _store(warehouse: Warehouse, item: _Pending, with_gx: bool) -> ValidationOut
         ),
         data_docs=data_docs,
     )
-
-
-# ---- checks run where a month was prepared -------------------------------------------------
-
-# How DuckDB gives back a text column that holds some text: pandas strings, NaN where missing.
-_READ_BACK_TEXT = pd.StringDtype("python", na_value=np.nan)
-
-
-def as_stored(frame: pd.DataFrame) -> pd.DataFrame:
-    """A prepared staged frame (`NormalisedTable.staged`, not empty) as `load_staged_tables`
-    reads it back from a DuckDB warehouse once stored: text as pandas strings with NaN for
-    missing (objects, all None, when every value is missing), integers as int64 unless one is
-    missing (Int64 then), floats as float64, a fresh index. A test compares the two, dtypes
-    included, on every table of months with the generator's faults."""
-    columns = {}
-    for name in frame.columns:
-        values = frame[name]
-        dtype = values.dtype
-        if isinstance(dtype, pd.StringDtype):
-            if values.isna().all():
-                values = pd.Series([None] * len(values), index=values.index, dtype=object)
-            elif dtype != _READ_BACK_TEXT:
-                values = values.astype(_READ_BACK_TEXT)
-        elif isinstance(dtype, pd.Int64Dtype) and not values.hasnans:
-            values = values.astype("int64")
-        elif isinstance(dtype, pd.Float64Dtype):
-            values = values.astype("float64")
-        columns[name] = values
-    return pd.DataFrame(columns, index=frame.index).reset_index(drop=True)
-
-
-@dataclass(frozen=True, eq=False)
-class CheckedMonth:
-    """A council-month's DfE rules and GX batch suites, run in the helper that prepared it, with
-    the previous month's row counts and the Data Docs folder they ran with."""
-
-    previous_counts: dict[str, int]
-    data_docs_dir: Path | None
-    dfe: Any  # DfeRuleResults
-    batch: BatchOutcome
-
-
-@dataclass(frozen=True)
-class CheckPrepared:
-    """The `check` that `land_months` sends to a helper with a folder: once the folder is
-    prepared, run the checks `validate_months` would run on it after it is stored, on the same
-    frames (`as_stored`). None (the month is validated from the warehouse as usual) when a table
-    is empty or its columns are not the staging table's."""
-
-    previous_counts: dict[str, int]
-    data_docs_dir: Path | None
-    columns: dict[str, list[str]] = field(default_factory=dict)  # staging table -> its columns
-
-    def __call__(self, prepared: Any) -> CheckedMonth | None:
-        from cp_pipeline.validation.dfe_rules import run_dfe_rules
-
-        tables = {}
-        for name, table in prepared.tables.items():
-            spec = table_specs()[name]
-            if table.staged.empty or list(table.staged.columns) != self.columns.get(spec.staging_name):
-                return None
-            tables[name] = as_stored(table.staged)
-        la_code, month = prepared.la_code, prepared.extract_month
-        dfe = run_dfe_rules(tables, la_code, month)
-        batch = validate_batch(tables, la_code, month, self.previous_counts, self.data_docs_dir)
-        return CheckedMonth(self.previous_counts, self.data_docs_dir, dfe, batch)
-
-
-def prepared_checks(
-    warehouse: Warehouse, todo: list[tuple[str, str]], data_docs_dir: Path | None, newest: str | None
-) -> Callable[[str, str], CheckPrepared | None]:
-    """`check_for` for `land_months`: which council-months of a run (`todo`) the helpers that
-    prepare them should also validate, as the run's validation step would (Data Docs in
-    `data_docs_dir` for the `newest` month, as that step builds them). Not on PostgreSQL, whose
-    tables read back with other dtypes, and not a month whose previous month the run lands too
-    (its row counts, which the drift checks compare with, are not stored yet)."""
-    landing = set(todo)
-    columns: dict[str, list[str]] = {}
-    counted = False  # whether dq.extract_tables, where the previous months' counts are, exists
-    if warehouse.dialect == "duckdb":
-        with warehouse.engine.connect() as conn:
-            for spec in table_specs().values():
-                existing = warehouse.table_columns(conn, "staging", spec.staging_name)
-                columns[spec.staging_name] = existing or list(staging_types(spec))
-            counted = warehouse.table_exists(conn, "dq", "extract_tables")
-
-    def check_for(la_code: str, extract_month: str) -> CheckPrepared | None:
-        previous_month = (pd.Period(extract_month, freq="M") - 1).strftime("%Y-%m")
-        if not columns or (la_code, previous_month) in landing:
-            return None
-        return CheckPrepared(
-            _previous_counts(warehouse, la_code, extract_month) if counted else {},
-            data_docs_dir if extract_month == newest else None,
-            columns,
-        )
-
-    return check_for
 
 
 def validate_warehouse_month(
