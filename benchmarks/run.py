@@ -678,6 +678,7 @@ def worker_direct(month: str) -> None:
     """The council month's work with no Dagster: land, validate (with Data Docs), model, test the
     models, score, check and report, as the Dagster run does (GX helper process included)."""
     from cp_pipeline.extracts.landing import council_months
+    from cp_pipeline.long_lived import freeze_long_lived
     from cp_pipeline.reporting.report import write_reports_for_months
     from cp_pipeline.settings import Settings
     from cp_pipeline.validation.gx_worker import GxWorker
@@ -689,6 +690,7 @@ def worker_direct(month: str) -> None:
     settings = Settings.from_env()
     gx_worker = GxWorker(settings.gx_processes) if settings.gx_processes != 0 else None
     warehouse = Warehouse(settings.warehouse_url)
+    freeze_long_lived()  # as `cp-pipeline run` does once set up
     run_directly(warehouse, settings.extracts_dir, settings.reference_dir, [month])
     # The SQL models' tests, which the Dagster run runs as the models' asset checks.
     for model in load_models().values():

@@ -73,7 +73,10 @@ def run_months(
             raise ValueError(f"month {value} is not a partition (partitions run {keys[0]}..{keys[-1]})")
 
     instance = _instance()
+    from cp_pipeline.long_lived import freeze_long_lived
     from cp_pipeline.orchestration.resources import dispose_warehouses
+
+    freeze_long_lived()  # the imports, definitions and instance stay for the whole run
 
     try:
         monthly = defs.resolve_job_def("monthly_scorecard").execute_in_process(

@@ -84,9 +84,11 @@ def _import_great_expectations() -> None:
 
     # The run's last step draws the board report here too (the workbook through openpyxl):
     # import that while the run lands files.
+    from cp_pipeline.long_lived import freeze_long_lived
     from cp_pipeline.reporting.report import warm_up
 
     warm_up()
+    freeze_long_lived()  # GX's modules stay for the helper's life: no collection walks them
 
 
 def _leave_now() -> None:
